@@ -1,0 +1,44 @@
+"""collect-reports: import filed status reports, then chase units that have not reported this period."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from flows.common import deliver_outbox, office_today
+from reformflow import db
+from reformflow.config import settings
+from supervision.directory import load_directory
+from supervision.reports import ReportImport, import_reports, queue_chases
+
+
+@task(name="import-reports", cache_policy=NO_CACHE)
+def import_file(path: str) -> ReportImport:
+    directory = load_directory(settings.directory_file)
+    with db.session() as session:
+        return import_reports(Path(path), directory, session=session, timezone=settings.timezone)
+
+
+@task(name="chase-non-reporters", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
+def chase(as_of: date) -> list[str]:
+    with db.session() as session:
+        return queue_chases(as_of, session=session, cutoff_day=settings.report_cutoff_day,
+                            days_before=settings.chase_days_before_cutoff)
+
+
+@flow(name="collect-reports")
+def collect_reports(as_of: date | None = None, reports_file: str | None = None) -> dict:
+    logger = get_run_logger()
+    as_of = as_of or office_today()
+    imported = import_file(reports_file) if reports_file else ReportImport()
+    if reports_file:
+        logger.info("%s: %d reports imported, %d already present", Path(reports_file).name,
+                    imported.imported, imported.already_present)
+    chased = chase(as_of)
+    logger.info("%d chase messages queued for the %s reports", len(chased), as_of.strftime("%Y-%m"))
+    delivery = deliver_outbox("collect-reports")
+    return {"imported": imported.imported, "already_present": imported.already_present, "chased": len(chased),
+            "sent": len(delivery.sent)}

@@ -1,0 +1,36 @@
+"""supervision-cycle: extract → assign → remind → collect reports → bulletin, as subflows in the UI."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from prefect import flow, get_run_logger
+
+from flows.assign import assign_flow
+from flows.bulletin import monthly_bulletin
+from flows.collect import collect_reports
+from flows.common import office_today
+from flows.extract import extract_flow
+from flows.remind import reminder_sweep
+
+
+@flow(name="supervision-cycle")
+def supervision_cycle(documents: list[str], as_of: date | None = None, reports_file: str | None = None,
+                      directory_file: str | None = None) -> dict:
+    logger = get_run_logger()
+    as_of = as_of or office_today()
+    extracted = extract_flow(documents)
+    assigned = assign_flow(directory_file)
+    reminders = reminder_sweep(as_of)
+    reports = collect_reports(as_of, reports_file)
+    bulletin = monthly_bulletin(as_of.strftime("%Y-%m"), as_of)
+    logger.info("cycle for %s done: bulletin at %s", as_of, bulletin["html"])
+    return {
+        "as_of": as_of.isoformat(),
+        "tasks": sum(len(s.added) + len(s.changed) + s.unchanged for s in extracted),
+        "assignments_added": len(assigned.added),
+        "units_to_review": len(assigned.review),
+        "reminders": reminders,
+        "reports": reports,
+        "bulletin": bulletin,
+    }

@@ -1,0 +1,48 @@
+"""extract: documents in, tasks stored in the ledger. A revised document updates its tasks in place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from parsing import ExtractedDocument, extract_file
+from reformflow import db
+from supervision.ledger import ImportSummary, store_document
+
+
+@task(name="parse-document", cache_policy=NO_CACHE)
+def parse_document(path: str) -> ExtractedDocument:
+    return extract_file(path)
+
+
+@task(name="store-document", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
+def store(extracted: ExtractedDocument) -> ImportSummary:
+    with db.session() as session:
+        summary = store_document(extracted, session=session)
+        session.commit()
+    return summary
+
+
+@flow(name="extract", log_prints=False)
+def extract_flow(paths: list[str]) -> list[ImportSummary]:
+    """Parse every document first; store them only when all parsed, each in its own transaction."""
+    logger = get_run_logger()
+    documents = [parse_document(path) for path in paths]
+    summaries = []
+    for document in documents:
+        for problem in document.problems:
+            logger.warning("%s", problem)
+        summary = store(document)
+        logger.info("%s", summary.describe())
+        summaries.append(summary)
+    create_table_artifact(
+        key="extract-summary",
+        table=[{"document": Path(s.source).name, "revision": s.revision, "added": len(s.added),
+                "changed": len(s.changed), "removed": len(s.removed), "unchanged": s.unchanged,
+                "problems": len(d.problems)} for s, d in zip(summaries, documents, strict=False)],
+        description="Documents extracted into the ledger",
+    )
+    return summaries

@@ -1,0 +1,51 @@
+"""reminder-sweep: plan today's digests and escalations, queue them in the outbox, deliver in batches."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from flows.common import deliver_outbox, office_today
+from reformflow import db
+from reformflow.config import settings
+from supervision.reminders import SweepPlan, plan_reminders, queue_reminders
+
+
+def plan_as_json(as_of: date) -> list[dict]:
+    """The sweep's plan without queueing anything (`reformflow remind --dry-run --json`)."""
+    with db.session() as session:
+        digests = plan_reminders(as_of, session=session, before=settings.reminder_days_before,
+                                 overdue_every=settings.overdue_every_days)
+        return [{"unit": d.unit.name, "channel": d.channel, "rung": d.rung,
+                 "tasks": [{"source": t.source, "code": t.code, "deadline": t.deadline.isoformat(), "role": t.role}
+                           for t in d.tasks]} for d in digests]
+
+
+@task(name="plan-and-queue-reminders", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
+def plan_and_queue(as_of: date) -> SweepPlan:
+    with db.session() as session:
+        return queue_reminders(as_of, session=session, before=settings.reminder_days_before,
+                               overdue_every=settings.overdue_every_days,
+                               escalate_after=settings.escalate_after_days_overdue)
+
+
+@flow(name="reminder-sweep")
+def reminder_sweep(as_of: date | None = None) -> dict:
+    logger = get_run_logger()
+    as_of = as_of or office_today()
+    plan = plan_and_queue(as_of)
+    logger.info("%s: %d digests planned, %d escalations, %d new messages queued", as_of, len(plan.digests),
+                len(plan.escalations), len(plan.queued))
+    if plan.digests:
+        create_table_artifact(
+            key="reminder-plan",
+            table=[{"unit": d.unit.name, "channel": d.channel, "rung": d.rung, "tasks": len(d.tasks),
+                    "new": len(d.new)} for d in plan.digests],
+            description=f"Reminder digests planned for {as_of}",
+        )
+    delivery = deliver_outbox("reminder-sweep")
+    return {"as_of": as_of.isoformat(), "queued": len(plan.queued), "sent": len(delivery.sent),
+            "failed": len(delivery.failed), "dead": len(delivery.dead)}

@@ -1,0 +1,27 @@
+"""The ledger's tables and its migrations."""
+
+from models.ledger import (
+    Assignment,
+    Bulletin,
+    Contact,
+    Document,
+    Message,
+    ReminderLog,
+    StatusReport,
+    Task,
+    Unit,
+    utcnow,
+)
+
+STATUS_LABELS = {
+    "not_started": "未启动",
+    "in_progress": "推进中",
+    "completed": "已完成",
+    "lagging": "滞后",
+    "extension_requested": "申请延期",
+}
+
+__all__ = [
+    "STATUS_LABELS", "Assignment", "Bulletin", "Contact", "Document", "Message", "ReminderLog", "StatusReport",
+    "Task", "Unit", "utcnow",
+]

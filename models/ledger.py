@@ -1,0 +1,142 @@
+"""The work ledger (工作台账): documents, tasks, units, assignments, the outbox, reports, bulletins.
+
+Unique constraints sit wherever a duplicate would be a bug: a task per (document, code), an assignment
+per (task, unit), a message per idempotency key, a report per (task, unit, period, submitted_at).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    # SQLModel stores aware datetimes as UTC on every backend; display converts to the office's zone.
+    return datetime.now(UTC)
+
+
+class Document(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(unique=True, index=True, description="file name, no directory")
+    title: str
+    year: int | None = None
+    issued_on: date | None = None
+    sha256: str
+    revision: int = 1
+    imported_at: datetime = Field(default_factory=utcnow)
+
+
+class Task(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("document_id", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", index=True)
+    code: str
+    area: str | None = None
+    title: str
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    original_text: str = Field(sa_column=Column(Text, nullable=False))
+    line: int | None = None
+    deadline: date | None = Field(default=None, index=True)
+    deadline_text: str | None = None
+    deadline_kind: str | None = None  # explicit | inferred | standing | inherited
+    # The units as the document names them; assignments resolve these against the directory.
+    lead_mentions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    co_mentions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    status: str = "not_started"  # not_started | in_progress | completed | lagging | extension_requested
+    progress: int = 0
+    removed_at: datetime | None = None  # dropped from a revised document; kept with its reports
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Unit(SQLModel, table=True):
+    """An agency from the directory. The reform office itself is a unit too (`is_office`)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, index=True)
+    slug: str = Field(unique=True)
+    is_office: bool = False
+    person_in_charge: str | None = None
+    supervisor: str | None = None
+
+
+class Contact(SQLModel, table=True):
+    """How a unit is reached. `url` is an Apprise URL whose secrets are `${ENV}` references, never values."""
+
+    __table_args__ = (UniqueConstraint("unit_id", "channel"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    channel: str  # email | wecom | dingtalk | feishu | outbox
+    url: str
+
+
+class Assignment(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("task_id", "unit_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    role: str  # lead | co
+    mention: str  # the name as the document wrote it
+
+
+class ReminderLog(SQLModel, table=True):
+    """Which reminder rung each (task, unit) has been told about, so a rung is announced once."""
+
+    __table_args__ = (UniqueConstraint("task_id", "unit_id", "rung"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    rung: str  # before-15 | before-5 | due | overdue-0 | overdue-5 … | escalated
+    message_key: str
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Message(SQLModel, table=True):
+    """The outbox. A message is planned once per idempotency key and sent at most once."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    idempotency_key: str = Field(unique=True, index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    kind: str  # reminder | escalation | chase | bulletin
+    channel: str
+    subject: str
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    state: str = Field(default="queued", index=True)  # queued | sending | sent | failed | dead
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow, index=True)
+    last_error: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class StatusReport(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("task_id", "unit_id", "period", "submitted_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    period: str = Field(index=True, description="YYYY-MM")
+    status: str
+    progress: int
+    narrative: str = Field(default="", sa_column=Column(Text, nullable=False))
+    submitted_at: datetime
+
+
+class Bulletin(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("period", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    period: str = Field(index=True)
+    as_of: date
+    version: int
+    digest: str  # sha256 of the numbers: the same data makes the same bulletin, not a new version
+    json_path: str
+    html_path: str
+    markdown_path: str
+    generated_at: datetime = Field(default_factory=utcnow)

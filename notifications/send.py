@@ -1,0 +1,69 @@
+"""Sending: the one function that hands a rendered message to Apprise, one target at a time.
+
+Apprise 1.13 reports only True/False for a whole notify() call, so each call carries one URL: a failure
+then belongs to exactly one recipient. A fresh Apprise object per call also avoids the per-instance
+5.5 s throttle that slows repeated sends through one plugin instance.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+
+import apprise
+
+import notifications.channels  # noqa: F401  (registers outbox://)
+from notifications.message import OutgoingMessage
+from supervision.directory import SECRET_REFERENCE, expand_secrets
+
+
+@dataclass(frozen=True)
+class Delivery:
+    ok: bool
+    error: str | None = None
+
+
+class _Capture(logging.Handler):
+    """Collects what Apprise logs during one send, so a failure carries its reason."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+def masked(url: str) -> str:
+    """The URL as it may be shown in logs and the UI: passwords and tokens hidden."""
+    plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
+    return plugin.url(privacy=True) if plugin else url.split("://", 1)[0] + "://…"
+
+
+def _scrub(text: str, url: str) -> str:
+    for name in SECRET_REFERENCE.findall(url):
+        if os.environ.get(name):
+            text = text.replace(os.environ[name], "***")
+    return text
+
+
+def send(url: str, message: OutgoingMessage) -> Delivery:
+    try:
+        target = expand_secrets(url)
+    except ValueError as exc:
+        return Delivery(False, str(exc))
+    notifier = apprise.Apprise()
+    if not notifier.add(target):
+        return Delivery(False, f"not a usable notification URL: {masked(url)}")
+    capture = _Capture()
+    logger = logging.getLogger("apprise")
+    logger.addHandler(capture)
+    try:
+        ok = notifier.notify(body=message.body, title=message.subject, body_format=apprise.NotifyFormat.MARKDOWN)
+    finally:
+        logger.removeHandler(capture)
+    if ok:
+        return Delivery(True)
+    reason = "; ".join(capture.lines[-3:]) or "the channel refused the message"
+    return Delivery(False, _scrub(f"{masked(url)}: {reason}", url))

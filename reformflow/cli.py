@@ -1,0 +1,214 @@
+"""The `reformflow` command: run the supervision cycle, one stage, or look at the ledger and outbox."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reformflow.config import SAMPLES, settings
+
+# Before Prefect is imported: no telemetry (there is no internet, and it locks SQLite at start-up), a slow
+# machine gets time to start the ephemeral server, and its state lives with ours unless told otherwise.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+os.environ.setdefault("PREFECT_HOME", str((settings.data_dir / "prefect").resolve()))
+Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
+
+app = typer.Typer(help="ReformFlow: supervise reform task lists, from policy documents to the monthly bulletin.",
+                  no_args_is_help=True, add_completion=False)
+reports_app = typer.Typer(help="Status reports filed by agencies.", no_args_is_help=True)
+outbox_app = typer.Typer(help="The outbox: every message ReformFlow sends, and the ones that failed.",
+                         no_args_is_help=True)
+app.add_typer(reports_app, name="reports")
+app.add_typer(outbox_app, name="outbox")
+
+DEMO_AS_OF = date(2020, 6, 23)
+AsOf = Annotated[str | None, typer.Option(help="The date to act as of, YYYY-MM-DD (default: today).")]
+
+
+def _date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"'{value}' is not a date (YYYY-MM-DD)") from None
+
+
+def _fail(message: str) -> None:
+    typer.secho(message, err=True, fg=typer.colors.RED)
+    raise typer.Exit(1)
+
+
+def sample_documents() -> list[Path]:
+    return sorted((SAMPLES / "documents").glob("*.txt"))
+
+
+@app.command()
+def extract(files: Annotated[list[Path], typer.Argument(help="Documents (.txt, .md).")],
+            as_json: Annotated[bool, typer.Option("--json", help="Print the tasks as a JSON array.")] = False):
+    """Extract the tasks of documents and print them. Stores nothing; problems go to stderr."""
+    from parsing import ExtractionError, extract_file
+
+    tasks = []
+    for path in files:
+        try:
+            document = extract_file(path)
+        except ExtractionError as exc:
+            _fail(str(exc))
+        for problem in document.problems:
+            typer.echo(f"warning: {problem}", err=True)
+        tasks += document.tasks
+        if not as_json:
+            typer.echo(f"{document.source}: {document.title} — {len(document.tasks)} tasks, "
+                       f"{len(document.problems)} problems")
+    if as_json:
+        json.dump([task.contract() for task in tasks], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+
+
+@app.command()
+def ingest(files: Annotated[list[Path], typer.Argument(help="Documents to store in the ledger.")]):
+    """Store documents in the ledger (a revised document updates its tasks) and assign their units."""
+    from flows.assign import assign_flow
+    from flows.extract import extract_flow
+
+    for summary in extract_flow([str(f) for f in files]):
+        typer.echo(summary.describe())
+    typer.echo(assign_flow().describe())
+
+
+@app.command()
+def assign(directory: Annotated[Path | None, typer.Option(help="Directory YAML (default: configured).")] = None):
+    """Resolve every task's units against the agency directory and update the assignments."""
+    from flows.assign import assign_flow
+
+    summary = assign_flow(str(directory) if directory else None)
+    typer.echo(summary.describe())
+    for item in summary.review:
+        typer.echo(f"review: {item.source} task {item.code}: '{item.mention}': {item.reason}")
+
+
+@app.command()
+def remind(as_of: AsOf = None,
+           dry_run: Annotated[bool, typer.Option("--dry-run", help="Plan only: queue and send nothing.")] = False,
+           as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False):
+    """Send today's deadline reminders (one digest per unit and channel) and escalations."""
+    from flows.common import office_today
+    from flows.remind import plan_as_json, reminder_sweep
+
+    day = _date(as_of) or office_today()
+    if dry_run or as_json:
+        plan = plan_as_json(day)
+        if as_json:
+            typer.echo(json.dumps(plan, ensure_ascii=False, indent=2))
+        else:
+            for digest in plan:
+                typer.echo(f"{digest['unit']} via {digest['channel']}: {len(digest['tasks'])} tasks ({digest['rung']})")
+        if dry_run:
+            return
+    typer.echo(json.dumps(reminder_sweep(day), ensure_ascii=False))
+
+
+@app.command()
+def collect(as_of: AsOf = None,
+            reports: Annotated[Path | None, typer.Option(help="A filled report CSV to import first.")] = None):
+    """Import filed reports and chase the units that have not reported this period."""
+    from flows.collect import collect_reports
+
+    typer.echo(json.dumps(collect_reports(_date(as_of), str(reports) if reports else None), ensure_ascii=False))
+
+
+@reports_app.command("import")
+def reports_import(file: Path):
+    """Import a report CSV (source, code, unit, status, progress, note, reported_at): all rows or none."""
+    from reformflow import db
+    from supervision.directory import load_directory
+    from supervision.reports import ReportImportError, import_reports
+
+    with db.session() as session:
+        try:
+            result = import_reports(file, load_directory(settings.directory_file), session=session,
+                                    timezone=settings.timezone)
+        except ReportImportError as exc:
+            _fail(str(exc))
+    typer.echo(f"{file.name}: {result.imported} reports imported, {result.already_present} already present")
+
+
+@app.command()
+def bulletin(period: Annotated[str | None, typer.Option(help="YYYY-MM (default: the as-of month).")] = None,
+             as_of: AsOf = None):
+    """Compute and publish the monthly bulletin (月度通报)."""
+    from flows.bulletin import monthly_bulletin
+
+    typer.echo(json.dumps(monthly_bulletin(period, _date(as_of)), ensure_ascii=False, indent=2))
+
+
+@app.command()
+def cycle(documents: Annotated[list[Path], typer.Argument(help="Documents of the ledger.")],
+          as_of: AsOf = None,
+          reports: Annotated[Path | None, typer.Option(help="A filled report CSV.")] = None):
+    """Run the whole supervision cycle once: extract, assign, remind, collect, bulletin."""
+    from flows.cycle import supervision_cycle
+
+    result = supervision_cycle([str(d) for d in documents], _date(as_of), str(reports) if reports else None)
+    typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+@app.command()
+def demo(as_of: Annotated[str, typer.Option(help="The demo's date, inside the documents' period.")] = "2020-06-23"):
+    """Run the cycle on the bundled sample documents, directory and reports; messages go to the outbox."""
+    from flows.cycle import supervision_cycle
+
+    result = supervision_cycle([str(p) for p in sample_documents()], _date(as_of),
+                               str(SAMPLES / "reports-2020-06.csv"))
+    outbox = settings.outbox_dir.resolve()
+    files = sorted(outbox.rglob("*.md")) if outbox.exists() else []
+    totals = result["bulletin"]["totals"]
+    typer.echo(f"\nReformFlow demo as of {result['as_of']}: {result['tasks']} tasks in the ledger, "
+               f"{result['units_to_review']} unit mentions to review.")
+    typer.echo(f"Bulletin: {totals['tasks']} tasks, {totals['completed']} completed, {totals['overdue']} overdue, "
+               f"{totals['not_reported']} not reported.")
+    typer.echo(f"  HTML:     {Path(result['bulletin']['html']).resolve()}")
+    typer.echo(f"  Markdown: {Path(result['bulletin']['markdown']).resolve()}")
+    typer.echo(f"  JSON:     {Path(result['bulletin']['json']).resolve()}")
+    typer.echo(f"Outbox: {outbox} ({len(files)} messages; one folder per unit)")
+
+
+@outbox_app.command("list")
+def outbox_list(state: Annotated[str | None, typer.Option(help="queued, sending, sent, failed or dead.")] = None):
+    """List messages with their state, attempts and last error."""
+    from sqlmodel import select
+
+    from models import Message, Unit
+    from reformflow import db
+
+    with db.session() as session:
+        query = select(Message, Unit).join(Unit, Unit.id == Message.unit_id).order_by(Message.id)
+        if state:
+            query = query.where(Message.state == state)
+        for message, unit in session.exec(query):
+            error = f" — {message.last_error}" if message.last_error else ""
+            typer.echo(f"{message.id:>5} {message.state:<7} {message.attempts} {unit.name} [{message.channel}] "
+                       f"{message.subject}{error}")
+
+
+@outbox_app.command("requeue-dead")
+def outbox_requeue():
+    """Put dead letters back in the queue (after fixing a contact); the next sweep sends them."""
+    from notifications.outbox import requeue_dead
+    from reformflow import db
+
+    with db.session() as session:
+        typer.echo(f"{requeue_dead(session=session)} dead messages queued again")
+
+
+def main() -> None:
+    app()

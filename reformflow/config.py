@@ -1,0 +1,53 @@
+"""Settings: one class, one instance, every value overridable by a `REFORMFLOW_` environment variable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SAMPLES = Path(__file__).parent / "samples"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="REFORMFLOW_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Path("var")
+    # Any SQLAlchemy URL: sqlite:///…, postgresql+psycopg://user@host/db. Default: a SQLite file in data_dir.
+    database_url: str | None = None
+    timezone: str = "Asia/Shanghai"
+    # The agency directory (units, aliases, groups, contacts). Default: the bundled sample directory.
+    directory_file: Path = SAMPLES / "directory.yaml"
+    # Reminder rungs in days before the deadline; overdue tasks are reminded every N days.
+    reminder_days_before: list[int] = [15, 5, 1, 0]
+    overdue_every_days: int = 5
+    escalate_after_days_overdue: int = 10
+    # Status reports are due by this day of each month; units are chased this many days before it.
+    report_cutoff_day: int = 25
+    chase_days_before_cutoff: int = 5
+    max_send_attempts: int = 5
+    # Where the reform office itself receives summaries (an Apprise URL). Secrets go in the environment.
+    office_notify_url: SecretStr = SecretStr("outbox://reform-office")
+
+    @field_validator("report_cutoff_day")
+    @classmethod
+    def _cutoff_in_month(cls, value: int) -> int:
+        if not 1 <= value <= 28:
+            raise ValueError("report_cutoff_day must be between 1 and 28 so that every month has it")
+        return value
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.data_dir / "outbox"
+
+    @property
+    def bulletin_dir(self) -> Path:
+        return self.data_dir / "bulletins"
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'reformflow.db').resolve()}"
+
+
+settings = Settings()

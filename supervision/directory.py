@@ -1,0 +1,156 @@
+"""The agency directory: a YAML file the office edits by hand, validated on load, used to resolve mentions."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from parsing.text import clean
+
+CHANNELS = ("email", "wecom", "dingtalk", "feishu", "outbox", "webhook")
+SECRET_REFERENCE = re.compile(r"\$\{([A-Z0-9_]+)\}")
+
+
+class DirectoryError(ValueError):
+    """The directory file is wrong; the message names the file and the entry."""
+
+
+class ContactEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    channel: str
+    url: str
+
+    @model_validator(mode="after")
+    def _known_channel(self) -> ContactEntry:
+        if self.channel not in CHANNELS:
+            raise ValueError(f"unknown channel '{self.channel}' (expected one of {', '.join(CHANNELS)})")
+        if "://" not in self.url:
+            raise ValueError(f"'{self.url}' is not an Apprise URL (scheme://…)")
+        return self
+
+
+class UnitEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: str
+    aliases: list[str] = []
+    person_in_charge: str | None = None
+    supervisor: str | None = None
+    contacts: list[ContactEntry] = []
+
+
+class GroupEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    aliases: list[str] = []
+    members: list[str]
+
+
+class OfficeEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    contacts: list[ContactEntry] = []
+
+
+class DirectoryFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    office: OfficeEntry
+    units: list[UnitEntry]
+    groups: list[GroupEntry] = []
+    placeholders: list[str] = []
+
+
+def normalise_name(name: str) -> str:
+    return re.sub(r"\s+", "", clean(name))
+
+
+@dataclass
+class Resolution:
+    mention: str
+    units: list[str] = field(default_factory=list)  # canonical unit names
+    problem: str | None = None  # why the office must look at it
+
+
+class Directory:
+    def __init__(self, data: DirectoryFile, path: Path):
+        self.data, self.path = data, path
+        self.units = {unit.name: unit for unit in data.units}
+        self._names: dict[str, str] = {}
+        self._groups: dict[str, GroupEntry] = {}
+        for unit in data.units:
+            for name in (unit.name, *unit.aliases):
+                self._claim(normalise_name(name), unit.name, f"unit '{unit.name}'")
+        for group in data.groups:
+            for name in (group.name, *group.aliases):
+                self._claim(normalise_name(name), group.name, f"group '{group.name}'")
+                self._groups[normalise_name(name)] = group
+            missing = [m for m in group.members if m not in self.units]
+            if missing:
+                raise DirectoryError(f"{path}: group '{group.name}': members not in the directory: "
+                                     f"{', '.join(missing)}")
+        self._placeholders = {normalise_name(p) for p in data.placeholders}
+
+    def _claim(self, key: str, owner: str, what: str) -> None:
+        if key in self._names and self._names[key] != owner:
+            raise DirectoryError(f"{self.path}: {what}: the name '{key}' already belongs to "
+                                 f"'{self._names[key]}'")
+        self._names[key] = owner
+
+    def resolve(self, mention: str) -> Resolution:
+        key = normalise_name(mention)
+        if key in self._groups:
+            return Resolution(mention, list(self._groups[key].members))
+        if key in self._names:
+            return Resolution(mention, [self._names[key]])
+        if key in self._placeholders:
+            return Resolution(mention, problem="placeholder: the office must decide which units are meant")
+        return Resolution(mention, problem="not in the directory")
+
+
+def load_directory(path: str | Path) -> Directory:
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise DirectoryError(f"{path}: cannot read the directory: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise DirectoryError(f"{path}:{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from exc
+    try:
+        data = DirectoryFile.model_validate(raw)
+    except ValidationError as exc:
+        raise DirectoryError(f"{path}: " + "; ".join(_describe(raw, err) for err in exc.errors())) from exc
+    return Directory(data, path)
+
+
+def _describe(raw: object, error: dict) -> str:
+    """`units[3] (市公安局).contacts[0].channel: unknown channel …`: the entry named, not just its index."""
+    parts, node = [], raw
+    for step in error["loc"]:
+        node = node[step] if isinstance(node, (list, dict)) and _has(node, step) else None
+        label = f"[{step}]" if isinstance(step, int) else f".{step}"
+        if isinstance(step, int) and isinstance(node, dict) and node.get("name"):
+            label += f" ({node['name']})"
+        parts.append(label)
+    return f"{''.join(parts).lstrip('.')}: {error['msg']}"
+
+
+def _has(node: list | dict, step: object) -> bool:
+    return step in node if isinstance(node, dict) else isinstance(step, int) and step < len(node)
+
+
+def expand_secrets(url: str) -> str:
+    """Put `${NAME}` values from the environment into a contact URL, right before sending."""
+    def value(match: re.Match) -> str:
+        name = match.group(1)
+        if name not in os.environ:
+            raise DirectoryError(f"contact URL needs the environment variable {name}, which is not set")
+        return os.environ[name]
+
+    return SECRET_REFERENCE.sub(value, url)

@@ -1,0 +1,67 @@
+"""Building ledgers for tests, in one place. Everything goes through the same code the product uses."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import yaml
+from sqlmodel import Session
+
+from parsing import ExtractedDocument, ExtractedTask
+from supervision.assignment import assign_tasks
+from supervision.directory import Directory, load_directory
+from supervision.ledger import store_document
+
+
+def task(code: str, lead: list[str], co: list[str] | None = None, deadline: date | None = None,
+         source: str = "plan.txt", title: str | None = None, area: str = "营商环境") -> ExtractedTask:
+    text = f"任务{code}的内容。"
+    return ExtractedTask(source=source, code=code, area=area, title=title or f"任务{code}", text=text,
+                         original_text=text, line=int(code.split(".")[0]), lead_units=lead, co_units=co or [],
+                         deadline=deadline, deadline_text=deadline.isoformat() if deadline else None,
+                         deadline_kind="explicit" if deadline else None)
+
+
+def document(tasks: list[ExtractedTask], source: str = "plan.txt", issued_on: date = date(2020, 1, 1),
+             title: str = "测试改革任务清单") -> ExtractedDocument:
+    for item in tasks:
+        item.source = source
+    return ExtractedDocument(source=source, title=title, year=issued_on.year, issued_on=issued_on, tasks=tasks)
+
+
+def directory_file(path: Path, units: dict[str, list[tuple[str, str]]], groups: dict[str, list[str]] | None = None,
+                   placeholders: list[str] | None = None, aliases: dict[str, list[str]] | None = None,
+                   office_contacts: list[tuple[str, str]] | None = None) -> Path:
+    """Write a directory YAML. `units` maps a name to its (channel, url) contacts."""
+    aliases = aliases or {}
+    data = {
+        "office": {"name": "改革办", "contacts": [{"channel": c, "url": u}
+                                                  for c, u in office_contacts or [("outbox", "outbox://office")]]},
+        "units": [{"id": f"unit-{i}", "name": name, "aliases": aliases.get(name, []), "supervisor": f"{name}分管领导",
+                   "contacts": [{"channel": c, "url": u} for c, u in contacts]}
+                  for i, (name, contacts) in enumerate(units.items(), start=1)],
+        "groups": [{"name": g, "members": m} for g, m in (groups or {}).items()],
+        "placeholders": placeholders or [],
+    }
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def outbox_units(*names: str) -> dict[str, list[tuple[str, str]]]:
+    return {name: [("outbox", f"outbox://unit-{i}")] for i, name in enumerate(names, start=1)}
+
+
+def ledger(session: Session, tmp_path: Path, tasks: list[ExtractedTask], units: dict | None = None,
+           **directory_options) -> Directory:
+    """Store a document with these tasks and assign them against a directory of the named units."""
+    store_document(document(tasks), session=session)
+    groups = directory_options.get("groups", {})
+    mentioned = {u for t in tasks for u in t.lead_units + t.co_units} - set(groups)
+    members = {m for group in groups.values() for m in group}
+    names = sorted((mentioned | members) - set(directory_options.get("placeholders", [])))
+    directory = load_directory(directory_file(tmp_path / "directory.yaml", units or outbox_units(*names),
+                                              **directory_options))
+    assign_tasks(directory, session=session)
+    session.commit()
+    return directory
