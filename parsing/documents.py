@@ -6,13 +6,15 @@ import re
 from datetime import date
 from pathlib import Path
 
+from charset_normalizer import from_bytes
+
 from parsing.model import ExtractedDocument, Problem
 from parsing.prose import parse_prose
 from parsing.tables import header_map, is_table_line, parse_tables, split_cells
 from parsing.text import clean, repair_mojibake
 
 SUPPORTED = (".txt", ".md")
-ENCODINGS = ("utf-8-sig", "gb18030", "big5")
+LEGACY_ENCODINGS = ("gb18030", "big5")
 _TITLE_END = re.compile(r"(?:方案|清单|意见|计划|措施|通知|办法|要点|规划)(?:（\d{4}—\d{4}年）)?$")
 _ISSUED = re.compile(r"^(?:发布时间：)?(\d{4})(?:年|-)(\d{1,2})(?:月|-)(\d{1,2})日?$")
 _DOC_NUMBER = re.compile(r"〔(\d{4})〕\d+号")
@@ -34,12 +36,15 @@ def read_text(path: Path) -> str:
         raise ExtractionError(f"{path.name}: the file is empty")
     if b"\x00" in data[:4096]:
         raise ExtractionError(f"{path.name}: binary content, not a text document")
-    for encoding in ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ExtractionError(f"{path.name}: not UTF-8, GB18030 or Big5 text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    # GB18030 decodes almost any bytes, so it cannot be tried blindly before Big5: let the detector choose.
+    best = from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS)).best()
+    if best is None:
+        raise ExtractionError(f"{path.name}: not UTF-8, GB18030 or Big5 text")
+    return str(best)
 
 
 def _title(lines: list[str]) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from parsing.deadlines import find_deadline
+from parsing.deadlines import find_deadline, parse_deadline_cell
 from parsing.model import ExtractedTask, Problem
 from parsing.text import LOST, NUMERALS, chinese_numeral, clean, repair_mojibake, strip_pinyin
 from parsing.units import UnitMention, explicit_units, looks_like_units, parse_unit_bracket
@@ -185,7 +185,8 @@ def _tasks_for(name: str, node: Node, measures: list[Measure], year: int | None,
 
 def _task(name: str, code: str, node: Node, title: str, text: str, original: str, mention: UnitMention,
           year: int | None, problems: list[Problem]) -> ExtractedTask:
-    deadline = find_deadline(mention.deadline_text or text, year)
+    # A deadline inside the unit bracket (`6月底完成`) reads like a table cell; otherwise look in the prose.
+    deadline = parse_deadline_cell(mention.deadline_text, year) if mention.deadline_text else find_deadline(text, year)
     if not (mention.lead or mention.co):
         problems.append(Problem(name, node.line, f"task {code}: no responsible units named"))
     return ExtractedTask(

@@ -182,6 +182,16 @@ def demo(as_of: Annotated[str, typer.Option(help="The demo's date, inside the do
     typer.echo(f"Outbox: {outbox} ({len(files)} messages; one folder per unit)")
 
 
+@app.command()
+def serve():
+    """Register the scheduled deployments with the Prefect server and run them from this process."""
+    from prefect import serve as prefect_serve
+
+    from deployments.schedules import build_deployments
+
+    prefect_serve(*build_deployments())
+
+
 @outbox_app.command("list")
 def outbox_list(state: Annotated[str | None, typer.Option(help="queued, sending, sent, failed or dead.")] = None):
     """List messages with their state, attempts and last error."""

@@ -1,0 +1,3 @@
+from reformflow.cli import main
+
+main()

@@ -1,0 +1,115 @@
+"""The outbox against a real SMTP server: exactly one message per key, failures retried, then dead."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from models import Message, Unit, utcnow
+from notifications import outbox
+from notifications.message import OutgoingMessage
+from notifications.outbox import dispatch, due_message_ids, enqueue, requeue_dead
+from notifications.send import send
+from supervision.assignment import sync_units
+from supervision.directory import load_directory
+from tests.factories import directory_file
+
+
+@pytest.fixture
+def units(session, tmp_path, smtp_server):
+    _, port = smtp_server
+    names = [f"单位{i}" for i in range(6)]
+    contacts = {name: [("email", f"mailto://127.0.0.1:{port}/?from=office@example.gov.cn&to=u{i}@example.gov.cn")]
+                for i, name in enumerate(names)}
+    directory = load_directory(directory_file(tmp_path / "d.yaml", contacts))
+    synced = sync_units(directory, session=session)
+    session.commit()
+    return [synced[name] for name in names]
+
+
+def queue_all(session, units: list[Unit]) -> None:
+    for unit in units:
+        enqueue(f"reminder:{unit.slug}:2020-06-23:email", unit, "reminder", "email",
+                OutgoingMessage(f"提醒 {unit.name}", "正文"), session=session)
+    session.commit()
+
+
+def send_all(session) -> outbox.DispatchReport:
+    return dispatch(due_message_ids(session=session), session=session, max_attempts=3)
+
+
+def test_a_key_is_queued_once(session, units):
+    queue_all(session, units)
+    queue_all(session, units)
+    assert len(session.exec(select(Message)).all()) == len(units)
+
+
+def test_each_message_is_delivered_once(session, units, smtp_server):
+    mailbox, _ = smtp_server
+    queue_all(session, units)
+    assert len(send_all(session).sent) == len(units)
+    assert send_all(session).sent == []
+    assert sorted(r for _, rcpts, _ in mailbox.messages for r in rcpts) == [f"u{i}@example.gov.cn" for i in range(6)]
+
+
+def test_refusals_are_retried_with_backoff_then_dead_and_can_be_requeued(session, units, smtp_server):
+    mailbox, _ = smtp_server
+    mailbox.refuse = True
+    queue_all(session, units[:1])
+    report = send_all(session)
+    message = session.exec(select(Message)).one()
+    assert (len(report.failed), message.state, message.attempts) == (1, "failed", 1)
+    assert message.last_error and message.next_attempt_at > utcnow()
+    assert due_message_ids(session=session) == []  # backing off
+    for _ in range(2):
+        message.next_attempt_at = utcnow() - timedelta(seconds=1)
+        session.add(message)
+        session.commit()
+        send_all(session)
+    session.refresh(message)
+    assert (message.state, message.attempts) == ("dead", 3)
+    mailbox.refuse = False
+    assert requeue_dead(session=session) == 1
+    assert len(send_all(session).sent) == 1 and len(mailbox.messages) == 1
+
+
+def test_two_dispatchers_at_once_send_each_message_once(session, units, smtp_server):
+    mailbox, _ = smtp_server
+    queue_all(session, units)
+    ids = due_message_ids(session=session)
+    from reformflow import db
+
+    def run():
+        with db.session() as own:
+            dispatch(ids, session=own, max_attempts=3)
+
+    workers = [threading.Thread(target=run) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert len(mailbox.messages) == len(units)
+    assert {m.state for m in session.exec(select(Message))} == {"sent"}
+
+
+def test_a_crash_mid_batch_loses_nothing(session, units, smtp_server, monkeypatch):
+    mailbox, _ = smtp_server
+    queue_all(session, units)
+    calls = []
+
+    def dies_on_the_third(url, message):
+        calls.append(url)
+        if len(calls) == 3:
+            raise SystemExit("killed")
+        return send(url, message)
+
+    with pytest.raises(SystemExit):
+        dispatch(due_message_ids(session=session), session=session, max_attempts=3, sender=dies_on_the_third)
+    session.rollback()
+    assert len(mailbox.messages) == 2
+    assert len(send_all(session).sent) == 3  # the rest; the one in flight waits for its claim to go stale
+    in_flight = session.exec(select(Message).where(Message.state == "sending")).one()
+    monkeypatch.setattr(outbox, "STALE_CLAIM", timedelta(seconds=0))
+    assert send_all(session).sent == [in_flight.id]
+    assert len(mailbox.messages) == len(units)

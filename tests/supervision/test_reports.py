@@ -1,0 +1,78 @@
+from datetime import date
+
+import pytest
+from sqlmodel import select
+
+from models import Message, StatusReport, Task
+from supervision.reports import ReportImportError, import_reports, queue_chases
+from tests.factories import ledger, task
+
+HEADER = "source,code,unit,status,progress,note,reported_at\n"
+
+
+@pytest.fixture
+def directory(session, tmp_path):
+    return ledger(session, tmp_path, [task("1", ["市公安局"], ["市税务局"], deadline=date(2020, 6, 30)),
+                                      task("2", ["市税务局"], deadline=date(2020, 9, 30))])
+
+
+def write(tmp_path, rows):
+    path = tmp_path / "reports.csv"
+    path.write_text(HEADER + "".join(row + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def load(session, tmp_path, directory, rows):
+    return import_reports(write(tmp_path, rows), directory, session=session, timezone="Asia/Shanghai")
+
+
+def test_reports_update_the_task_from_its_lead_unit(session, tmp_path, directory):
+    result = load(session, tmp_path, directory, [
+        "plan.txt,1,市公安局,已完成,100,已上线运行,2020-06-20",
+        "plan.txt,1,市税务局,推进中,60,配合推进,2020-06-21",  # a later co-unit report does not overrule the lead
+        "plan.txt,2,市税务局,滞后,20,受疫情影响,2020-06-21",
+    ])
+    assert (result.imported, result.periods) == (3, {"2020-06"})
+    tasks = {t.code: t for t in session.exec(select(Task))}
+    assert (tasks["1"].status, tasks["1"].progress) == ("completed", 100)
+    assert (tasks["2"].status, tasks["2"].progress) == ("lagging", 20)
+
+
+def test_importing_the_same_file_twice_stores_nothing_twice(session, tmp_path, directory):
+    rows = ["plan.txt,1,市公安局,推进中,50,进行中,2020-06-20"]
+    load(session, tmp_path, directory, rows)
+    again = load(session, tmp_path, directory, rows)
+    assert (again.imported, again.already_present) == (0, 1)
+    assert len(session.exec(select(StatusReport)).all()) == 1
+
+
+@pytest.mark.parametrize(("row", "error"), [
+    ("plan.txt,9,市公安局,推进中,50,x,2020-06-20", "row 3, column code: no task '9' in document 'plan.txt'"),
+    ("plan.txt,2,市公安局,推进中,50,x,2020-06-20", "row 3, column unit: 市公安局 is not responsible for task 2"),
+    ("plan.txt,1,市外星局,推进中,50,x,2020-06-20", "row 3, column unit: '市外星局' is not one unit"),
+    ("plan.txt,1,市公安局,差不多,50,x,2020-06-20", "row 3, column status: '差不多' is not one of"),
+    ("plan.txt,1,市公安局,推进中,150,x,2020-06-20", "row 3, column progress: 150 is not between 0 and 100"),
+    ("plan.txt,1,市公安局,推进中,半,x,2020-06-20", "row 3, column progress: '半' is not a whole number"),
+    ("plan.txt,1,市公安局,推进中,50,x,六月", "row 3, column reported_at: '六月' is not a date"),
+])
+def test_one_bad_row_means_nothing_is_imported(session, tmp_path, directory, row, error):
+    with pytest.raises(ReportImportError, match=error):
+        load(session, tmp_path, directory, ["plan.txt,1,市公安局,推进中,50,ok,2020-06-20", row])
+    assert session.exec(select(StatusReport)).all() == []
+
+
+def test_missing_columns_are_named(session, tmp_path, directory):
+    path = tmp_path / "bad.csv"
+    path.write_text("source,code,unit\nplan.txt,1,市公安局\n", encoding="utf-8")
+    with pytest.raises(ReportImportError, match="missing column\\(s\\) status, progress, note, reported_at"):
+        import_reports(path, directory, session=session, timezone="Asia/Shanghai")
+
+
+def test_units_without_a_report_are_chased_once_before_the_cutoff(session, tmp_path, directory):
+    load(session, tmp_path, directory, ["plan.txt,1,市公安局,推进中,50,ok,2020-06-20"])
+    assert queue_chases(date(2020, 6, 10), session=session, cutoff_day=25, days_before=5) == []  # too early
+    queued = queue_chases(date(2020, 6, 21), session=session, cutoff_day=25, days_before=5)
+    assert queued == ["chase:unit-2:2020-06:outbox"]  # 市税务局: tasks 1 (co) and 2 unreported
+    chase = session.exec(select(Message).where(Message.kind == "chase")).one()
+    assert "2项改革任务未报送2020-06" in chase.body
+    assert queue_chases(date(2020, 6, 22), session=session, cutoff_day=25, days_before=5) == []

@@ -1,0 +1,24 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from cronsim import CronSim
+
+from deployments.schedules import build_deployments
+
+
+def next_local_runs(deployment, after: datetime, count: int = 3) -> list[datetime]:
+    schedule = deployment.schedules[0].schedule
+    zone = ZoneInfo(schedule.timezone)
+    runs = CronSim(schedule.cron, after.astimezone(zone))
+    return [next(runs) for _ in range(count)]
+
+
+def test_every_deployment_runs_at_its_local_time_in_shanghai():
+    deployments = {d.name: d for d in build_deployments()}
+    assert set(deployments) == {"daily-reminders", "report-chasing", "monthly-bulletin"}
+    start = datetime(2026, 11, 20, 23, 0, tzinfo=ZoneInfo("UTC"))  # 07:00 on Saturday 21 November in Shanghai
+    reminders = next_local_runs(deployments["daily-reminders"], start)
+    assert [(r.strftime("%a %d %H:%M")) for r in reminders] == ["Mon 23 09:00", "Tue 24 09:00", "Wed 25 09:00"]
+    bulletin = next_local_runs(deployments["monthly-bulletin"], start, 2)
+    assert [(r.month, r.day, r.hour) for r in bulletin] == [(12, 1, 9), (1, 1, 9)]
+    assert all(d.description and "reformflow" in d.tags for d in deployments.values())
