@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint serve clean
+.PHONY: demo test lint serve bench clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,9 @@ test: $(BIN)/.installed
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
+
+bench: $(BIN)/.installed
+	$(BIN)/python -m bench.extract
 
 serve: $(BIN)/.installed
 	$(BIN)/reformflow serve

@@ -5,6 +5,7 @@ from models.ledger import (
     Bulletin,
     Contact,
     Document,
+    DocumentRevision,
     Message,
     ReminderLog,
     StatusReport,
@@ -22,6 +23,6 @@ STATUS_LABELS = {
 }
 
 __all__ = [
-    "STATUS_LABELS", "Assignment", "Bulletin", "Contact", "Document", "Message", "ReminderLog", "StatusReport",
-    "Task", "Unit", "utcnow",
+    "STATUS_LABELS", "Assignment", "Bulletin", "Contact", "Document", "DocumentRevision", "Message", "ReminderLog",
+    "StatusReport", "Task", "Unit", "utcnow",
 ]

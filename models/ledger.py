@@ -28,6 +28,21 @@ class Document(SQLModel, table=True):
     imported_at: datetime = Field(default_factory=utcnow)
 
 
+class DocumentRevision(SQLModel, table=True):
+    """What one import of a document changed: the record of 滚动研提 (the task list revised over time)."""
+
+    __table_args__ = (UniqueConstraint("document_id", "revision"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", index=True)
+    revision: int
+    added: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    changed: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    removed: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    renumbered: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    imported_at: datetime = Field(default_factory=utcnow)
+
+
 class Task(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("document_id", "code"),)
 

@@ -71,6 +71,12 @@ def find_deadline(text: str, year: int | None) -> Deadline | None:
     """A deadline stated in prose: `2022年底前`, `到2020年底`, `9月底前,…`. The latest one wins."""
     if any(word in text for word in STANDING_WORDS[:1]):
         return Deadline(None, STANDING_WORDS[0], STANDING)
+    candidates = find_deadlines(text, year)
+    return max(candidates, key=lambda d: d.due) if candidates else None
+
+
+def find_deadlines(text: str, year: int | None) -> list[Deadline]:
+    """Every `by`-phrase in the text, in order."""
     candidates: list[Deadline] = []
     for m in _PROSE_FULL.finditer(text):
         by_phrase = m.group().startswith("到") or m.group().endswith(("前", "以前", "之前"))
@@ -81,6 +87,4 @@ def find_deadline(text: str, year: int | None) -> Deadline | None:
         due = _to_date(m, year) if year else None
         if due:
             candidates.append(Deadline(due, m.group(), INFERRED))
-    if not candidates:
-        return None
-    return max(candidates, key=lambda d: d.due)
+    return candidates

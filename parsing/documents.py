@@ -6,49 +6,29 @@ import re
 from datetime import date
 from pathlib import Path
 
-from charset_normalizer import from_bytes
-
 from parsing.model import ExtractedDocument, Problem
 from parsing.prose import parse_prose
+from parsing.sources import ExtractionError, SourceText, read_source
 from parsing.tables import header_map, is_table_line, parse_tables, split_cells
 from parsing.text import clean, repair_mojibake
 
-SUPPORTED = (".txt", ".md")
-LEGACY_ENCODINGS = ("gb18030", "big5")
-_TITLE_END = re.compile(r"(?:方案|清单|意见|计划|措施|通知|办法|要点|规划)(?:（\d{4}—\d{4}年）)?$")
+__all__ = ["ExtractionError", "extract_file", "extract_source", "extract_text"]
+
+_TITLE_END = re.compile(r"(?:方案|清单|意见|计划|措施|通知|办法|要点|规划|台账)(?:（\d{4}—\d{4}年）)?$")
 _ISSUED = re.compile(r"^(?:发布时间：)?(\d{4})(?:年|-)(\d{1,2})(?:月|-)(\d{1,2})日?$")
 _DOC_NUMBER = re.compile(r"〔(\d{4})〕\d+号")
 
 
-class ExtractionError(ValueError):
-    """A file that cannot be read as a task document; the message names the file and the reason."""
-
-
-def read_text(path: Path) -> str:
-    if path.suffix.lower() not in SUPPORTED:
-        raise ExtractionError(f"{path.name}: unsupported file type '{path.suffix or '(none)'}' "
-                              f"(supported: {', '.join(SUPPORTED)})")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ExtractionError(f"{path}: cannot read: {exc.strerror}") from exc
-    if not data.strip():
-        raise ExtractionError(f"{path.name}: the file is empty")
-    if b"\x00" in data[:4096]:
-        raise ExtractionError(f"{path.name}: binary content, not a text document")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    # GB18030 decodes almost any bytes, so it cannot be tried blindly before Big5: let the detector choose.
-    best = from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS)).best()
-    if best is None:
-        raise ExtractionError(f"{path.name}: not UTF-8, GB18030 or Big5 text")
-    return str(best)
+def _title_line(line: str) -> str:
+    """A table row whose cells all say the same thing (a merged title row) counts as that text."""
+    if is_table_line(line):
+        cells = {cell for cell in split_cells(line) if cell}
+        return cells.pop() if len(cells) == 1 else ""
+    return line
 
 
 def _title(lines: list[str]) -> str:
-    cleaned = [clean(repair_mojibake(line).text).lstrip("#").strip() for line in lines[:80]]
+    cleaned = [clean(repair_mojibake(_title_line(line)).text).lstrip("#").strip() for line in lines[:80]]
     for index, line in enumerate(cleaned):
         if 4 <= len(line) <= 60 and _TITLE_END.search(line) and "《" not in line:
             previous = cleaned[index - 1] if index else ""
@@ -87,7 +67,11 @@ def _is_table_document(lines: list[str]) -> bool:
 
 
 def extract_text(name: str, text: str) -> ExtractedDocument:
-    lines = text.splitlines()
+    return extract_source(name, SourceText(text.splitlines()))
+
+
+def extract_source(name: str, source: SourceText) -> ExtractedDocument:
+    lines = source.lines
     title = _title(lines)
     issued_on = _issued_on(lines)
     year = _year(title, "\n".join(clean(line) for line in lines[:60]), issued_on)
@@ -95,11 +79,14 @@ def extract_text(name: str, text: str) -> ExtractedDocument:
     if _is_table_document(lines):
         tasks = parse_tables(name, lines, year, problems)
     else:
-        lead_before_comma = "逗号前为牵头单位" in clean(text)
+        lead_before_comma = any("逗号前为牵头单位" in clean(line) for line in lines)
         tasks = parse_prose(name, lines, year, lead_before_comma, problems)
     if not tasks:
         problems.append(Problem(name, None, "no tasks found: neither a task table nor numbered items"))
     _flag_duplicate_codes(name, tasks, problems)
+    for problem in problems:
+        if problem.line and source.places:
+            problem.where = source.place(problem.line)
     return ExtractedDocument(name, title, year, issued_on, tasks, problems)
 
 
@@ -114,4 +101,4 @@ def _flag_duplicate_codes(name: str, tasks: list, problems: list[Problem]) -> No
 
 def extract_file(path: str | Path) -> ExtractedDocument:
     path = Path(path)
-    return extract_text(path.name, read_text(path))
+    return extract_source(path.name, read_source(path))

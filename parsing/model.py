@@ -11,10 +11,12 @@ class Problem:
     file: str
     line: int | None
     reason: str
+    where: str | None = None  # `sheet 台账 row 7`, `table 1 row 3`: set for files that are not plain text
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.reason}"
+        if self.where:
+            return f"{self.file} {self.where}: {self.reason}"
+        return f"{self.file}:{self.line}: {self.reason}" if self.line else f"{self.file}: {self.reason}"
 
 
 @dataclass

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from parsing.deadlines import find_deadline, parse_deadline_cell
+from parsing.deadlines import INHERITED, find_deadline, find_deadlines, parse_deadline_cell
 from parsing.model import ExtractedTask, Problem
 from parsing.text import LOST, NUMERALS, chinese_numeral, clean, repair_mojibake, strip_pinyin
 from parsing.units import UnitMention, explicit_units, looks_like_units, parse_unit_bracket
@@ -21,6 +21,10 @@ ITEM = re.compile(r"^(\d{1,3})[.．](?!\d)(.*)$")
 DOC_LEVEL = ("总体要求", "指导思想", "工作目标", "主要目标", "基本原则", "保障措施", "组织保障", "组织实施",
              "工作要求", "实施步骤", "组织领导")
 _BRACKETS = {"（": "）", "[": "]", "〔": "〕", "【": "】"}
+_FIELDS = r"(?:牵头单位|牵头部门|责任单位|配合单位|协办单位)："
+_FIELD_LINE = re.compile(rf"^{_FIELDS}")
+_FIELD_BRACKET = re.compile(rf"^（{_FIELDS}.*）$")
+GOALS = ("工作目标", "主要目标", "总体目标", "目标任务")
 
 
 @dataclass
@@ -78,9 +82,19 @@ def _outline(name: str, lines: list[str], problems: list[Problem]) -> list[Node]
             nodes.append(current)
             continue
         if current is not None:
-            current.body.append(text)
+            _append_body(current, text)
             current.raw.append(raw)
     return nodes
+
+
+def _append_body(node: Node, text: str) -> None:
+    """A unit field on a line of its own (`牵头单位：X` / `责任单位：Y`) becomes one unit bracket."""
+    if not _FIELD_LINE.match(text):
+        node.body.append(text)
+    elif node.body and _FIELD_BRACKET.match(node.body[-1]):
+        node.body[-1] = f"{node.body[-1][:-1]}；{text.rstrip('。；')}）"
+    else:
+        node.body.append(f"（{text.rstrip('。；')}）")
 
 
 def _unit_groups(text: str) -> list[tuple[int, int, str]]:
@@ -163,7 +177,25 @@ def parse_prose(name: str, lines: list[str], year: int | None, lead_before_comma
         if node.kind == "sub" and _is_document_level(node) and not has_units:
             continue
         tasks.extend(_tasks_for(name, node, measures, year, problems))
+    _inherit_target(name, nodes, tasks, year, problems)
     return tasks
+
+
+def _inherit_target(name: str, nodes: list[Node], tasks: list[ExtractedTask], year: int | None,
+                    problems: list[Problem]) -> None:
+    """Tasks without a deadline inherit the document's target, but only when it states exactly one."""
+    goal_text = "".join(n.head + n.text for n in nodes if n.kind in ("top", "sub")
+                        and any(word in n.title for word in GOALS))
+    targets = {d.due: d for d in find_deadlines(goal_text, year)}
+    undated = [t for t in tasks if t.deadline is None and t.deadline_kind is None]
+    if len(targets) == 1 and undated:
+        target = next(iter(targets.values()))
+        for task in undated:
+            task.deadline, task.deadline_text, task.deadline_kind = target.due, target.text, INHERITED
+    elif len(targets) > 1 and undated:
+        stated = "、".join(d.text for d in sorted(targets.values(), key=lambda d: d.due))
+        problems.append(Problem(name, None, f"the document sets several targets ({stated}); "
+                                            f"{len(undated)} tasks without their own deadline inherit none"))
 
 
 def _tasks_for(name: str, node: Node, measures: list[Measure], year: int | None,

@@ -12,6 +12,7 @@ from parsing.units import split_units
 # Header words → field. The first header that matches a field wins.
 COLUMNS = {
     "code": ("序号", "编号"),
+    "title": ("任务名称", "事项名称", "任务名"),
     "area": ("所属领域", "领域", "类别"),
     "text": ("改革措施", "主要任务", "工作任务", "任务内容", "具体措施", "改革事项", "任务"),
     "lead": ("牵头单位", "牵头部门"),
@@ -36,6 +37,8 @@ def split_cells(line: str) -> list[str]:
 
 def header_map(cells: list[str]) -> dict[str, int] | None:
     """Column index per field, or None when the row is not a header row."""
+    if not cells or cells[0].strip().isdigit():  # a numbered task row: no need to look closer
+        return None
     found: dict[str, int] = {}
     normalised = [clean(cell) for cell in cells]
     for field_name, words in COLUMNS.items():
@@ -66,7 +69,8 @@ def parse_tables(name: str, lines: list[str], year: int | None, problems: list[P
             columns = header
             continue
         if columns is None:
-            problems.append(Problem(name, number, "table row before any header row; skipped"))
+            if len({cell for cell in cells if cell}) >= 3:  # a title row above the header is no problem
+                problems.append(Problem(name, number, "table row before any header row; skipped"))
             continue
         if len(cells) <= max(columns.values()):
             problems.append(Problem(name, number, f"row has {len(cells)} cells, the header has "
@@ -89,6 +93,7 @@ def _row_task(name: str, number: int, cells: list[str], columns: dict[str, int],
         return None, area
     area = _NUMBERING.sub("", clean(cell("area"))) or area  # an empty cell continues the area above
     title, text = _split_title(cell("text"))
+    title = clean(cell("title")) or title
     lead, co = split_units(clean(cell("lead"))), split_units(clean(cell("co")))
     co = [unit for unit in co if unit not in lead]
     deadline_cell = clean(cell("deadline"))

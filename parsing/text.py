@@ -41,22 +41,19 @@ def strip_markup(text: str) -> str:
     return MARKUP.sub("", text)
 
 
-def _half_width(ch: str) -> str:
-    code = ord(ch)
-    if 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A:
-        return chr(code - 0xFEE0)
-    return ch
-
-
-_PUNCT = {"(": "（", ")": "）", ";": "；", "!": "！", "?": "？"}
+# One translation table: full-width digits and letters to ASCII, ASCII brackets and marks to Chinese ones.
+_TRANSLATE = str.maketrans({
+    **{chr(code): chr(code - 0xFEE0) for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B),
+                                                   *range(0xFF41, 0xFF5B))},
+    "(": "（", ")": "）", ";": "；", "!": "！", "?": "？",
+})
 # "1,000" and "9:00" keep their ASCII marks; a comma or colon anywhere else is Chinese punctuation.
 _COMMA_COLON = re.compile(r"(?<!\d)[,:]|[,:](?!\d)")
 
 
 def normalise(text: str) -> str:
     """Canonical punctuation (full-width in Chinese prose, ASCII digits and letters), no stray spaces."""
-    text = "".join(_half_width(ch) for ch in text)
-    text = "".join(_PUNCT.get(ch, ch) for ch in text)
+    text = text.translate(_TRANSLATE)
     text = _COMMA_COLON.sub(lambda m: "，" if m.group() == "," else "：", text)
     text = _SPACE_NEAR_CJK.sub("", text)
     return text.replace("\u3000", "").strip()

@@ -52,25 +52,29 @@ def sample_documents() -> list[Path]:
 
 
 @app.command()
-def extract(files: Annotated[list[Path], typer.Argument(help="Documents (.txt, .md).")],
-            as_json: Annotated[bool, typer.Option("--json", help="Print the tasks as a JSON array.")] = False):
+def extract(files: Annotated[list[Path], typer.Argument(help="Documents (.txt, .md, .docx, .html, .xlsx).")],
+            as_json: Annotated[bool, typer.Option("--json", help="Print the tasks as a JSON array.")] = False,
+            xlsx: Annotated[Path | None, typer.Option(help="Also write the ledger as an Excel 工作台账.")] = None):
     """Extract the tasks of documents and print them. Stores nothing; problems go to stderr."""
     from parsing import ExtractionError, extract_file
+    from parsing.workbook import write_ledger
 
-    tasks = []
+    documents = []
     for path in files:
         try:
-            document = extract_file(path)
+            documents.append(extract_file(path))
         except ExtractionError as exc:
             _fail(str(exc))
+    for document in documents:
         for problem in document.problems:
             typer.echo(f"warning: {problem}", err=True)
-        tasks += document.tasks
         if not as_json:
             typer.echo(f"{document.source}: {document.title} — {len(document.tasks)} tasks, "
                        f"{len(document.problems)} problems")
+    if xlsx:
+        typer.echo(f"ledger written to {write_ledger(documents, xlsx)}", err=as_json)
     if as_json:
-        json.dump([task.contract() for task in tasks], sys.stdout, ensure_ascii=False, indent=2)
+        json.dump([task.contract() for d in documents for task in d.tasks], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
 
 

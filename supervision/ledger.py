@@ -1,21 +1,25 @@
 """Storing extracted documents in the ledger: a revised document updates its tasks, never duplicates them.
 
-Tasks are matched by (document, code). A task that disappears from a revision is marked removed, not
-deleted, so every status report filed against it stays on record.
+Tasks are matched to the stored ones by (document, code) and, when the numbering shifted, by the similarity
+of their text. A task that disappears from a revision is marked removed, not deleted, so every status report
+filed against it stays on record. Each import that changes something is recorded as a DocumentRevision.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from sqlmodel import Session, select
 
-from models import Document, Task, utcnow
+from models import Document, DocumentRevision, Task, utcnow
 from parsing import ExtractedDocument, ExtractedTask
 
 _TRACKED = ("area", "title", "text", "original_text", "line", "deadline", "deadline_text", "deadline_kind",
             "lead_mentions", "co_mentions")
+SAME_TASK = 0.5  # same code and at least this similar: the same task, edited
+MOVED_TASK = 0.8  # another code but at least this similar: the same task, renumbered
 
 
 @dataclass
@@ -25,11 +29,13 @@ class ImportSummary:
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    renumbered: list[str] = field(default_factory=list)  # "5→6"
     unchanged: int = 0
 
     def describe(self) -> str:
-        return (f"{self.source} (revision {self.revision}): {len(self.added)} added, {len(self.changed)} changed, "
-                f"{len(self.removed)} removed, {self.unchanged} unchanged")
+        moved = f", {len(self.renumbered)} renumbered" if self.renumbered else ""
+        return (f"{self.source} (revision {self.revision}): {len(self.added)} added, {len(self.changed)} changed"
+                f"{moved}, {len(self.removed)} removed, {self.unchanged} unchanged")
 
 
 def _fields(task: ExtractedTask) -> dict:
@@ -43,6 +49,33 @@ def _fields(task: ExtractedTask) -> dict:
 def document_digest(extracted: ExtractedDocument) -> str:
     payload = "\n".join(f"{t.code}\t{t.text}\t{t.lead_units}\t{t.co_units}\t{t.deadline}" for t in extracted.tasks)
     return hashlib.sha256(f"{extracted.title}\n{payload}".encode()).hexdigest()
+
+
+def similarity(a: str, b: str) -> float:
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    return matcher.ratio() if matcher.real_quick_ratio() >= MOVED_TASK * 0.9 else matcher.quick_ratio() * 0.9
+
+
+def match_tasks(existing: dict[str, Task], incoming: dict[str, ExtractedTask]) -> dict[str, Task]:
+    """incoming code → stored task: same code and similar text, then similar text under another code
+    (numbering shifted), then same code whatever the text."""
+    matches: dict[str, Task] = {}
+    free = dict(existing)
+    for code, new in incoming.items():
+        old = free.get(code)
+        if old is not None and (old.title == new.title or similarity(old.text, new.text) >= SAME_TASK):
+            matches[code] = free.pop(code)
+    for code, new in incoming.items():
+        if code in matches or not free:
+            continue
+        scored = [(similarity(old.text, new.text), old_code) for old_code, old in free.items()]
+        score, best = max(scored)
+        if score >= MOVED_TASK:
+            matches[code] = free.pop(best)
+    for code in incoming:
+        if code not in matches and code in free:
+            matches[code] = free.pop(code)
+    return matches
 
 
 def store_document(extracted: ExtractedDocument, *, session: Session) -> ImportSummary:
@@ -61,14 +94,33 @@ def store_document(extracted: ExtractedDocument, *, session: Session) -> ImportS
     summary = ImportSummary(extracted.source, document.revision)
     existing = {t.code: t for t in session.exec(select(Task).where(Task.document_id == document.id))}
     incoming = {t.code: t for t in extracted.tasks}  # a repeated code: the later one wins (flagged on extract)
+    matches = match_tasks(existing, incoming)
+    _renumber(matches, summary, session=session)
     for code, new in incoming.items():
-        _upsert(session, document.id, existing.get(code), new, summary)
-    for code, old in existing.items():
-        if code not in incoming and old.removed_at is None:
+        _upsert(session, document.id, matches.get(code), new, summary)
+    matched_ids = {task.id for task in matches.values()}
+    for old in existing.values():
+        if old.id not in matched_ids and old.removed_at is None:
             old.removed_at = old.updated_at = utcnow()
-            summary.removed.append(code)
+            summary.removed.append(old.code)
+    if summary.added or summary.changed or summary.removed or summary.renumbered:
+        session.add(DocumentRevision(document_id=document.id, revision=document.revision, added=summary.added,
+                                     changed=summary.changed, removed=summary.removed,
+                                     renumbered=summary.renumbered))
     session.flush()
     return summary
+
+
+def _renumber(matches: dict[str, Task], summary: ImportSummary, *, session: Session) -> None:
+    """Give matched tasks their new codes; via temporary codes, since two tasks may swap numbers."""
+    moved = {code: (task, task.code) for code, task in matches.items() if task.code != code}
+    for task, _ in moved.values():
+        task.code = f"~{task.id}"
+    session.flush()
+    for code, (task, old_code) in moved.items():
+        task.code = code
+        summary.renumbered.append(f"{old_code}→{code}")
+    session.flush()
 
 
 def _upsert(session: Session, document_id: int, task: Task | None, new: ExtractedTask,

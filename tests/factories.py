@@ -13,10 +13,16 @@ from supervision.assignment import assign_tasks
 from supervision.directory import Directory, load_directory
 from supervision.ledger import store_document
 
+# Distinct measures, so that tasks of a test ledger are not mistaken for one another when matched by text.
+MEASURES = ("压缩企业开办时间至一个工作日", "推行工程建设项目联合验收", "建设不动产登记一网通办平台",
+            "扩大跨境贸易单一窗口功能", "完善知识产权快速维权机制", "推进水电气报装线上联办",
+            "建立企业破产府院联动机制", "实施纳税缴费全程网上办理", "优化政府采购电子化交易", "健全信用修复和异议处理")
+
 
 def task(code: str, lead: list[str], co: list[str] | None = None, deadline: date | None = None,
          source: str = "plan.txt", title: str | None = None, area: str = "营商环境") -> ExtractedTask:
-    text = f"任务{code}的内容。"
+    number = int(code.split(".")[0])
+    text = f"{MEASURES[number % len(MEASURES)]}（第{code}项）。"
     return ExtractedTask(source=source, code=code, area=area, title=title or f"任务{code}", text=text,
                          original_text=text, line=int(code.split(".")[0]), lead_units=lead, co_units=co or [],
                          deadline=deadline, deadline_text=deadline.isoformat() if deadline else None,

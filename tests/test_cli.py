@@ -37,3 +37,14 @@ def test_a_bad_file_is_a_clear_error(tmp_path):
     result = run("extract", str(bad), "--json", cwd=tmp_path)
     assert result.returncode == 1
     assert "scan.pdf: unsupported file type '.pdf'" in result.stderr and result.stdout == ""
+
+
+def test_extract_writes_the_excel_ledger(tmp_path):
+    from openpyxl import load_workbook
+
+    seeds = [str(p) for p in sample_documents() if p.name[:3] in ("002", "004")]
+    result = run("extract", *seeds, "--xlsx", str(tmp_path / "台账.xlsx"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    workbook = load_workbook(tmp_path / "台账.xlsx")
+    assert [sheet.max_row - 2 for sheet in workbook.worksheets] == [210, 32]
+    assert workbook.worksheets[0]["A2"].value == "序号"

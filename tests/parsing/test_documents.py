@@ -127,3 +127,33 @@ def test_gbk_and_big5_files_are_read(tmp_path):
         path = tmp_path / f"{encoding}.txt"
         path.write_bytes("一、重點任務\n1.優化服務。(市稅務局)\n".encode(encoding))
         assert extract_file(path).tasks[0].lead_units == ["市税务局"]
+
+
+def test_units_given_one_field_per_line():
+    tasks = by_code(extract_text("layouts.txt", LAYOUTS))
+    assert (tasks["5"].lead_units, tasks["5"].co_units) == (["市自然资源局"], ["市财政局"])
+
+
+@pytest.mark.parametrize(("goals", "deadline", "kind"), [
+    ("二、工作目标\n到2021年底,营商环境明显改善。\n", date(2021, 12, 31), "inherited"),
+    ("二、工作目标\n2021年底前取得突破,2025年底前全面建成。\n", None, None),
+    ("", None, None),
+])
+def test_a_document_target_is_inherited_only_when_it_is_the_only_one(goals, deadline, kind):
+    text = f"某区优化营商环境行动方案\n一、指导思想\n坚持改革。\n{goals}三、重点任务\n1.优化服务。(市税务局)\n"
+    document = extract_text("plan.txt", text)
+    assert (document.tasks[0].deadline, document.tasks[0].deadline_kind) == (deadline, kind)
+    if goals.count("前") > 1:
+        assert any("several targets" in p.reason for p in document.problems)
+
+
+@pytest.mark.parametrize(("head", "year"), [
+    ("关于印发2021年重点任务的通知\n", 2021),  # the title
+    ("关于印发重点任务的通知\n2022年3月1日\n", 2022),  # the issue date
+    ("关于印发重点任务的通知\n深府办〔2020〕5号\n", 2020),  # the document's own number
+])
+def test_the_year_of_a_yearless_deadline_comes_from_the_document(head, year):
+    text = (f"{head}根据《国务院关于开展试点的意见》(国发〔2019〕24号)制定。\n"
+            "一、重点任务\n1.优化服务。6月底前完成。(市税务局)\n")
+    task = extract_text("plan.txt", text).tasks[0]
+    assert (task.deadline, task.deadline_kind) == (date(year, 6, 30), "inferred")

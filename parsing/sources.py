@@ -1,0 +1,175 @@
+"""Reading documents of every kind an office receives into one shape: text lines, tables as markdown rows.
+
+Word (.docx), web pages (.html) and Excel ledgers (.xlsx) become the same lines a pasted text would give,
+so one set of parsers serves them all. Each line keeps where it came from (`Sheet1 row 7`) for problems.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+TEXT, DOCX, HTML, XLSX = (".txt", ".md"), (".docx",), (".html", ".htm"), (".xlsx",)
+SUPPORTED = TEXT + DOCX + HTML + XLSX
+LEGACY_ENCODINGS = ("gb18030", "big5")
+
+
+class ExtractionError(ValueError):
+    """A file that cannot be read as a task document; the message names the file and the reason."""
+
+
+@dataclass
+class SourceText:
+    lines: list[str]
+    places: list[str] = field(default_factory=list)  # where each line came from, when not "line N"
+
+    def place(self, line: int) -> str:
+        return self.places[line - 1] if self.places and 0 < line <= len(self.places) else f"line {line}"
+
+
+def markdown_row(cells: list[str]) -> str:
+    return "| " + " | ".join(cell.replace("|", "｜").replace("\n", "<br>").strip() for cell in cells) + " |"
+
+
+def decode_text(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    # GB18030 decodes almost any bytes, so it cannot be tried blindly before Big5: let the detector choose.
+    best = from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS)).best()
+    if best is None:
+        raise ExtractionError(f"{name}: not UTF-8, GB18030 or Big5 text")
+    return str(best)
+
+
+def read_source(path: Path) -> SourceText:
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED:
+        raise ExtractionError(f"{path.name}: unsupported file type '{path.suffix or '(none)'}' "
+                              f"(supported: {', '.join(SUPPORTED)})")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ExtractionError(f"{path}: cannot read: {exc.strerror}") from exc
+    if not data.strip():
+        raise ExtractionError(f"{path.name}: the file is empty")
+    try:
+        if suffix in DOCX:
+            return _read_docx(path)
+        if suffix in XLSX:
+            return _read_xlsx(path)
+    except ExtractionError:
+        raise
+    except Exception as exc:  # a damaged or mislabelled Office file: say so, naming the file
+        raise ExtractionError(f"{path.name}: not a readable {suffix} file ({type(exc).__name__}: {exc})") from exc
+    if b"\x00" in data[:4096]:
+        raise ExtractionError(f"{path.name}: binary content, not a text document")
+    text = decode_text(data, path.name)
+    return _read_html(text) if suffix in HTML else SourceText(text.splitlines())
+
+
+def _read_docx(path: Path) -> SourceText:
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    document = docx.Document(str(path))
+    source = SourceText([], [])
+    paragraphs = tables = 0
+    for child in document.element.body.iterchildren():
+        if child.tag.endswith("}p"):
+            paragraphs += 1
+            source.lines.append(Paragraph(child, document).text)
+            source.places.append(f"paragraph {paragraphs}")
+        elif child.tag.endswith("}tbl"):
+            tables += 1
+            for number, row in enumerate(Table(child, document).rows, start=1):
+                source.lines.append(markdown_row([cell.text for cell in row.cells]))
+                source.places.append(f"table {tables} row {number}")
+    return source
+
+
+def _cell_value(value: object) -> str:
+    if isinstance(value, datetime | date):
+        return f"{value.year}年{value.month}月{value.day}日"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value)
+
+
+def _read_xlsx(path: Path) -> SourceText:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, data_only=True)
+    source = SourceText([], [])
+    for sheet in workbook.worksheets:
+        filled: dict[tuple[int, int], object] = {}
+        for merged in sheet.merged_cells.ranges:  # a merged cell's value belongs to every cell it covers
+            value = sheet.cell(merged.min_row, merged.min_col).value
+            for row in range(merged.min_row, merged.max_row + 1):
+                for col in range(merged.min_col, merged.max_col + 1):
+                    filled[(row, col)] = value
+        for number, row in enumerate(sheet.iter_rows(), start=1):
+            values = [filled.get((cell.row, cell.column), cell.value) for cell in row]
+            if any(value not in (None, "") for value in values):
+                source.lines.append(markdown_row([_cell_value(v) for v in values]))
+                source.places.append(f"sheet {sheet.title} row {number}")
+    return source
+
+
+def _read_html(text: str) -> SourceText:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(text, "html.parser")
+    for tag in soup(["script", "style", "head"]):
+        tag.decompose()
+    for table in soup.find_all("table"):
+        if table.find_parent("table") is None:
+            rows = "\n".join(markdown_row(cells) for cells in _html_rows(table))
+            table.replace_with(soup.new_string(f"\n{rows}\n"))
+    for br in soup.find_all("br"):
+        br.replace_with(soup.new_string("\n"))
+    for block in soup.find_all(["p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr"]):
+        block.append(soup.new_string("\n"))
+    return SourceText([line.strip() for line in soup.get_text().splitlines()])
+
+
+def _html_cell(cell) -> str:
+    for bold in cell.find_all(["b", "strong"]):
+        bold.replace_with(f"<b>{bold.get_text()}</b>")
+    for br in cell.find_all("br"):
+        br.replace_with("<br>")
+    return cell.get_text().strip()
+
+
+def _html_rows(table) -> list[list[str]]:
+    """Rows with rowspan and colspan expanded, so a merged 所属领域 cell appears on every row it spans."""
+    rows: list[list[str]] = []
+    pending: dict[int, tuple[str, int]] = {}  # column → (text, rows still to fill)
+    for tr in table.find_all("tr"):
+        row: list[str] = []
+        cells = iter(tr.find_all(["td", "th"]))
+        column = 0
+        while True:
+            if column in pending:
+                text, left = pending.pop(column)
+                row.append(text)
+                if left > 1:
+                    pending[column] = (text, left - 1)
+                column += 1
+                continue
+            cell = next(cells, None)
+            if cell is None:
+                break
+            text = _html_cell(cell)
+            for _ in range(int(cell.get("colspan", 1) or 1)):
+                if int(cell.get("rowspan", 1) or 1) > 1:
+                    pending[column] = (text, int(cell.get("rowspan")) - 1)
+                row.append(text)
+                column += 1
+        rows.append(row)
+    return rows
