@@ -23,6 +23,7 @@ lint: $(BIN)/.installed
 
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench.extract
+	$(BIN)/python -m bench.suggest_eval
 
 serve: $(BIN)/.installed
 	$(BIN)/reformflow serve

@@ -10,6 +10,8 @@ from reformflow import db
 from reformflow.config import settings
 from supervision.assignment import AssignSummary, assign_tasks
 from supervision.directory import Directory, load_directory
+from supervision.resolution import load_decisions
+from supervision.suggestions import TaskSuggestions, suggest_for_ledger
 
 
 @task(name="load-directory", cache_policy=NO_CACHE)
@@ -20,9 +22,15 @@ def load(path: str) -> Directory:
 @task(name="assign-units", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
 def assign(directory: Directory) -> AssignSummary:
     with db.session() as session:
-        summary = assign_tasks(directory, session=session)
+        summary = assign_tasks(directory, load_decisions(settings.decisions_path), session=session)
         session.commit()
     return summary
+
+
+@task(name="suggest-units", cache_policy=NO_CACHE)
+def suggest_units() -> list[TaskSuggestions]:
+    with db.session() as session:
+        return suggest_for_ledger(session=session)
 
 
 @flow(name="assign")
@@ -31,13 +39,28 @@ def assign_flow(directory_file: str | None = None) -> AssignSummary:
     directory = load(str(directory_file or settings.directory_file))
     summary = assign(directory)
     logger.info("%s", summary.describe())
-    for change in summary.changed + summary.removed:
-        logger.info("assignment changed: %s", change)
+    for change in summary.changed + summary.removed + summary.notes:
+        logger.info("assignment: %s", change)
+    changes = [("added", c) for c in summary.added] + [("changed", c) for c in summary.changed]
+    changes += [("removed", c) for c in summary.removed] + [("resolved", n) for n in summary.notes]
+    if changes and len(changes) < 5000:
+        create_table_artifact(key="assignment-changes", table=[{"change": k, "what": v} for k, v in changes],
+                              description="What this assignment run changed, and why")
+    suggestions = suggest_units()
+    if suggestions:
+        create_table_artifact(
+            key="unit-suggestions",
+            table=[{"document": s.source, "task": s.code, "title": s.title,
+                    "suggested leads": "；".join(f"{x.unit} {x.score:.2f}" for x in s.suggestions)}
+                   for s in suggestions],
+            description="Suggested lead units for tasks that name none; `reformflow units confirm` to accept",
+        )
     if summary.review:
         create_table_artifact(
             key="units-to-review",
-            table=[{"document": r.source, "task": r.code, "mention": r.mention, "reason": r.reason}
+            table=[{"document": r.source, "task": r.code, "mention": r.mention, "reason": r.reason,
+                    "candidates": "、".join(f"{name} ({score:.0f})" for name, score in r.candidates)}
                    for r in summary.review],
-            description="Unit mentions the office must resolve (placeholders, names not in the directory)",
+            description="Unit mentions the office must resolve: `reformflow units check`, then `units decide`",
         )
     return summary

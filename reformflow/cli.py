@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from reformflow.config import SAMPLES, settings
+from reformflow.units_cli import app as units_app
 
 # Before Prefect is imported: no telemetry (there is no internet, and it locks SQLite at start-up), a slow
 # machine gets time to start the ephemeral server, and its state lives with ours unless told otherwise.
@@ -27,6 +28,7 @@ reports_app = typer.Typer(help="Status reports filed by agencies.", no_args_is_h
 outbox_app = typer.Typer(help="The outbox: every message ReformFlow sends, and the ones that failed.",
                          no_args_is_help=True)
 app.add_typer(reports_app, name="reports")
+app.add_typer(units_app, name="units")
 app.add_typer(outbox_app, name="outbox")
 
 DEMO_AS_OF = date(2020, 6, 23)

@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Shanghai"
     # The agency directory (units, aliases, groups, contacts). Default: the bundled sample directory.
     directory_file: Path = SAMPLES / "directory.yaml"
+    # The office's decisions on unit mentions (review list, confirmed suggestions). Default: in data_dir.
+    decisions_file: Path | None = None
     # Reminder rungs in days before the deadline; overdue tasks are reminded every N days.
     reminder_days_before: list[int] = [15, 5, 1, 0]
     overdue_every_days: int = 5
@@ -36,6 +38,10 @@ class Settings(BaseSettings):
         if not 1 <= value <= 28:
             raise ValueError("report_cutoff_day must be between 1 and 28 so that every month has it")
         return value
+
+    @property
+    def decisions_path(self) -> Path:
+        return self.decisions_file or self.data_dir / "unit-decisions.yaml"
 
     @property
     def outbox_dir(self) -> Path:

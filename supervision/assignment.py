@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from models import Assignment, Contact, Document, Task, Unit
 from supervision.directory import Directory
+from supervision.resolution import Decisions, Resolver
 
 
 @dataclass
@@ -18,6 +19,7 @@ class ReviewItem:
     code: str
     mention: str
     reason: str
+    candidates: list[tuple[str, float]] = field(default_factory=list)
 
 
 @dataclass
@@ -26,11 +28,12 @@ class AssignSummary:
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     review: list[ReviewItem] = field(default_factory=list)
-    tasks_without_units: int = 0
+    notes: list[str] = field(default_factory=list)  # mentions resolved by fuzzy match, former name or decision
+    tasks_without_units: list[tuple[str, str]] = field(default_factory=list)  # (source, code)
 
     def describe(self) -> str:
         return (f"assignments: {len(self.added)} added, {len(self.changed)} changed, {len(self.removed)} removed; "
-                f"{len(self.review)} mentions to review; {self.tasks_without_units} tasks name no units")
+                f"{len(self.review)} mentions to review; {len(self.tasks_without_units)} tasks have no units")
 
 
 def sync_units(directory: Directory, *, session: Session) -> dict[str, Unit]:
@@ -60,31 +63,42 @@ def _sync_contacts(unit: Unit, wanted: dict[str, str], *, session: Session) -> N
         session.add(contact)
 
 
-def _wanted(task: Task, directory: Directory, units: dict[str, Unit], source: str,
+def _wanted(task: Task, document: Document, resolver: Resolver, units: dict[str, Unit],
             summary: AssignSummary) -> dict[int, tuple[str, str]]:
     """unit id → (role, mention). A unit named as lead and as co is lead."""
     wanted: dict[int, tuple[str, str]] = {}
     for role, mentions in (("lead", task.lead_mentions), ("co", task.co_mentions)):
         for mention in mentions:
-            resolution = directory.resolve(mention)
-            if resolution.problem:
-                summary.review.append(ReviewItem(source, task.code, mention, resolution.problem))
-            for name in resolution.units:
+            found = resolver.resolve(mention, source=document.source, code=task.code, on=document.issued_on)
+            if found.problem:
+                summary.review.append(ReviewItem(document.source, task.code, mention, found.problem,
+                                                 found.candidates))
+            elif found.how in ("fuzzy", "former name", "decision"):
+                summary.notes.append(f"{document.source}#{task.code}: '{mention}' → {'、'.join(found.units) or '—'}"
+                                     f" ({found.how})")
+            for name in found.units:
                 wanted.setdefault(units[name].id, (role, mention))
+    for decision in resolver.decisions.for_task(document.source, task.code):  # confirmed suggestions
+        for name in decision.units:
+            if name in units:
+                wanted.setdefault(units[name].id, (decision.role or "lead", "（办公室确认）"))
     return wanted
 
 
-def assign_tasks(directory: Directory, *, session: Session) -> AssignSummary:
-    """Create, update and remove assignments so that they match the tasks' mentions and the directory."""
+def assign_tasks(directory: Directory, decisions: Decisions, *, session: Session) -> AssignSummary:
+    """Create, update and remove assignments so that they match the tasks' mentions, the directory and the
+    office's decisions."""
     units = sync_units(directory, session=session)
     names = {u.id: u.name for u in units.values()}
+    resolver = Resolver(directory, decisions)
     summary = AssignSummary()
-    sources = {d.id: d.source for d in session.exec(select(Document))}
+    documents = {d.id: d for d in session.exec(select(Document))}
     for task in session.exec(select(Task).where(Task.removed_at.is_(None)).order_by(Task.id)):
-        source = sources[task.document_id]
-        if not task.lead_mentions and not task.co_mentions:
-            summary.tasks_without_units += 1
-        wanted = _wanted(task, directory, units, source, summary)
+        document = documents[task.document_id]
+        source = document.source
+        wanted = _wanted(task, document, resolver, units, summary)
+        if not wanted and not task.lead_mentions and not task.co_mentions:
+            summary.tasks_without_units.append((source, task.code))
         current = {a.unit_id: a for a in session.exec(select(Assignment).where(Assignment.task_id == task.id))}
         label = f"{source}#{task.code}"
         for unit_id, assignment in current.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -34,11 +35,20 @@ class ContactEntry(BaseModel):
         return self
 
 
+class FormerName(BaseModel):
+    """A name the unit had until a date (机构改革): documents issued before it use that name."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    until: date
+
+
 class UnitEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     name: str
     aliases: list[str] = []
+    former_names: list[FormerName] = []
     person_in_charge: str | None = None
     supervisor: str | None = None
     contacts: list[ContactEntry] = []
@@ -54,6 +64,7 @@ class GroupEntry(BaseModel):
 class OfficeEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str
+    city: str | None = None  # "深圳": documents write 深圳市公安局 where the directory says 市公安局
     contacts: list[ContactEntry] = []
 
 
@@ -74,6 +85,8 @@ class Resolution:
     mention: str
     units: list[str] = field(default_factory=list)  # canonical unit names
     problem: str | None = None  # why the office must look at it
+    candidates: list[tuple[str, float]] = field(default_factory=list)  # best guesses, for the review list
+    how: str = "unresolved"  # exact | group | former name | fuzzy | decision | ignored | unresolved
 
 
 class Directory:
@@ -94,6 +107,22 @@ class Directory:
                 raise DirectoryError(f"{path}: group '{group.name}': members not in the directory: "
                                      f"{', '.join(missing)}")
         self._placeholders = {normalise_name(p) for p in data.placeholders}
+        # A former name may since belong to another unit: it is read by the document's date.
+        self._former: dict[str, list[tuple[date, str]]] = {}
+        for unit in data.units:
+            for former in unit.former_names:
+                self._former.setdefault(normalise_name(former.name), []).append((former.until, unit.name))
+
+    def _local(self, key: str) -> str:
+        city = self.data.office.city
+        if city and key not in self._names and key.startswith(f"{city}市"):
+            return "市" + key.removeprefix(f"{city}市")
+        return key
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Every known name (normalised) → the unit or group it stands for."""
+        return dict(self._names)
 
     def _claim(self, key: str, owner: str, what: str) -> None:
         if key in self._names and self._names[key] != owner:
@@ -101,12 +130,19 @@ class Directory:
                                  f"'{self._names[key]}'")
         self._names[key] = owner
 
-    def resolve(self, mention: str) -> Resolution:
-        key = normalise_name(mention)
+    def resolve(self, mention: str, on: date | None = None) -> Resolution:
+        """Exact names, aliases and groups; former names by the document's date `on`."""
+        key = self._local(normalise_name(mention))
+        formers = sorted(self._former.get(key, []))
+        for until, unit in formers:
+            if on is not None and on < until:
+                return Resolution(mention, [unit], how="former name")
+        if formers and key not in self._names:  # a name nobody uses any more: the unit that carried it
+            return Resolution(mention, [formers[-1][1]], how="former name")
         if key in self._groups:
-            return Resolution(mention, list(self._groups[key].members))
+            return Resolution(mention, list(self._groups[key].members), how="group")
         if key in self._names:
-            return Resolution(mention, [self._names[key]])
+            return Resolution(mention, [self._names[key]], how="exact")
         if key in self._placeholders:
             return Resolution(mention, problem="placeholder: the office must decide which units are meant")
         return Resolution(mention, problem="not in the directory")

@@ -12,6 +12,12 @@ from parsing import ExtractedDocument, ExtractedTask
 from supervision.assignment import assign_tasks
 from supervision.directory import Directory, load_directory
 from supervision.ledger import store_document
+from supervision.resolution import Decisions
+
+
+def no_decisions() -> Decisions:
+    """The office has decided nothing yet (and nothing is written: a path that is never saved to)."""
+    return Decisions(Path("/nonexistent/unit-decisions.yaml"))
 
 # Distinct measures, so that tasks of a test ledger are not mistaken for one another when matched by text.
 MEASURES = ("压缩企业开办时间至一个工作日", "推行工程建设项目联合验收", "建设不动产登记一网通办平台",
@@ -68,6 +74,6 @@ def ledger(session: Session, tmp_path: Path, tasks: list[ExtractedTask], units: 
     names = sorted((mentioned | members) - set(directory_options.get("placeholders", [])))
     directory = load_directory(directory_file(tmp_path / "directory.yaml", units or outbox_units(*names),
                                               **directory_options))
-    assign_tasks(directory, session=session)
+    assign_tasks(directory, no_decisions(), session=session)
     session.commit()
     return directory

@@ -14,7 +14,7 @@ from models import Assignment, Message, StatusReport, Task
 from reformflow import db
 from reformflow.cli import sample_documents
 from reformflow.config import SAMPLES, settings
-from tests.factories import directory_file, document, task
+from tests.factories import directory_file, document, no_decisions, task
 
 pytestmark = pytest.mark.usefixtures("prefect_server")
 DEMO_DAY = date(2020, 6, 23)
@@ -70,8 +70,8 @@ def test_reminder_sweep_emails_through_a_real_smtp_server(data_dir, tmp_path, sm
     url = f"mailto://127.0.0.1:{port}/?from=office@example.gov.cn&to=police@example.gov.cn"
     with db.session() as session:
         store_document(document([task("1", ["市公安局"], deadline=date(2020, 6, 30))]), session=session)
-        assign_tasks(load_directory(directory_file(tmp_path / "d.yaml", {"市公安局": [("email", url)]})),
-                     session=session)
+        directory = load_directory(directory_file(tmp_path / "d.yaml", {"市公安局": [("email", url)]}))
+        assign_tasks(directory, no_decisions(), session=session)
         session.commit()
     monkeypatch.setattr(settings, "escalate_after_days_overdue", 1000)
     assert reminder_sweep(DEMO_DAY)["sent"] == 1

@@ -4,7 +4,7 @@ from models import Assignment, Unit
 from supervision.assignment import assign_tasks
 from supervision.directory import load_directory
 from supervision.ledger import store_document
-from tests.factories import directory_file, document, ledger, outbox_units, task
+from tests.factories import directory_file, document, ledger, no_decisions, outbox_units, task
 
 
 def assignments(session):
@@ -20,7 +20,7 @@ def test_groups_fan_out_and_lead_wins_over_co(session, tmp_path):
 
 def test_assigning_twice_changes_nothing(session, tmp_path):
     directory = ledger(session, tmp_path, [task("1", ["市公安局"], ["市税务局"])])
-    again = assign_tasks(directory, session=session)
+    again = assign_tasks(directory, no_decisions(), session=session)
     assert (again.added, again.changed, again.removed) == ([], [], [])
     assert len(assignments(session)) == 2
 
@@ -28,7 +28,7 @@ def test_assigning_twice_changes_nothing(session, tmp_path):
 def test_a_changed_document_updates_assignments_and_says_why(session, tmp_path):
     directory = ledger(session, tmp_path, [task("1", ["市公安局"], ["市税务局"])])
     store_document(document([task("1", ["市税务局"], [])]), session=session)
-    summary = assign_tasks(directory, session=session)
+    summary = assign_tasks(directory, no_decisions(), session=session)
     assert summary.changed == ["plan.txt#1 → 市税务局: co → lead"]
     assert summary.removed == ["plan.txt#1 → 市公安局: no longer named"]
     assert assignments(session) == [("市税务局", "lead")]
@@ -38,7 +38,7 @@ def test_placeholders_and_unknown_names_go_to_review(session, tmp_path):
     store_document(document([task("1", ["市公安局", "各有关单位", "市外星局"])]), session=session)
     directory = load_directory(directory_file(tmp_path / "d.yaml", outbox_units("市公安局"),
                                               placeholders=["各有关单位"]))
-    summary = assign_tasks(directory, session=session)
+    summary = assign_tasks(directory, no_decisions(), session=session)
     assert [(r.mention, r.reason.split(":")[0]) for r in summary.review] == [
         ("各有关单位", "placeholder"), ("市外星局", "not in the directory")]
     assert assignments(session) == [("市公安局", "lead")]

@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 
 from supervision.directory import DirectoryError, expand_secrets, load_directory
@@ -41,3 +43,26 @@ def test_secrets_come_from_the_environment_and_fail_loudly_when_missing(monkeypa
     monkeypatch.delenv("WECOM_KEY")
     with pytest.raises(ValueError, match="WECOM_KEY"):
         expand_secrets("wecombot://${WECOM_KEY}")
+
+
+def test_renamed_agencies_resolve_by_the_document_date(tmp_path):
+    """市建设局 was the housing bureau until 2019; since then the name belongs to the construction works office."""
+    path = tmp_path / "d.yaml"
+    path.write_text("""
+office: {name: 改革办}
+units:
+  - id: housing
+    name: 市住房建设局
+    former_names: [{name: 市建设局, until: 2019-01-15}]
+  - id: works
+    name: 市建筑工务署
+    aliases: [市建设局]
+  - id: amr
+    name: 市市场监管局
+    former_names: [{name: 市市场和质量监管委, until: 2019-01-15}]
+""", encoding="utf-8")
+    directory = load_directory(path)
+    assert directory.resolve("市建设局", date(2018, 5, 1)).units == ["市住房建设局"]
+    assert directory.resolve("市建设局", date(2020, 5, 1)).units == ["市建筑工务署"]
+    assert directory.resolve("市市场和质量监管委", date(2020, 5, 1)).units == ["市市场监管局"]  # successor
+    assert directory.resolve("市市场和质量监管委").how == "former name"
