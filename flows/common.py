@@ -9,15 +9,35 @@ from prefect import get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from notifications.outbox import DispatchReport, dispatch, due_message_ids
+from notifications.outbox import DispatchReport, dispatch, due_message_ids, settle_stale_claims
 from reformflow import db
 from reformflow.config import settings
+from supervision.reminders import ReminderPolicy
+from supervision.workdays import OfficeHours, WorkingCalendar
 
 BATCH_SIZE = 100
+QUIET_EXEMPT = ("outbox",)
+
+
+def office_now() -> datetime:
+    return datetime.now(ZoneInfo(settings.timezone))
 
 
 def office_today() -> date:
-    return datetime.now(ZoneInfo(settings.timezone)).date()
+    return office_now().date()
+
+
+def working_calendar() -> WorkingCalendar:
+    return WorkingCalendar(settings.extra_holidays, settings.extra_workdays)
+
+
+def reminder_policy() -> ReminderPolicy:
+    return ReminderPolicy(working_calendar(), tuple(settings.reminder_days_before), settings.overdue_every_days,
+                          settings.escalate_after_days_overdue)
+
+
+def office_hours() -> OfficeHours:
+    return OfficeHours(working_calendar(), settings.office_hours_start, settings.office_hours_end)
 
 
 @task(name="deliver-batch", cache_policy=NO_CACHE)
@@ -27,11 +47,24 @@ def deliver_batch(message_ids: list[int]) -> DispatchReport:
         return dispatch(message_ids, session=session, max_attempts=settings.max_send_attempts)
 
 
-def deliver_outbox(stage: str) -> DispatchReport:
-    """Deliver everything due in the outbox, in batches, and leave a table artifact of the outcome."""
+def deliver_outbox(stage: str, now: datetime | None = None) -> DispatchReport:
+    """Deliver everything due in the outbox, in batches, within office hours; leave a table artifact."""
     logger = get_run_logger()
+    now = now or office_now()
     with db.session() as session:
+        doubtful = settle_stale_claims(session=session)
+        for message_id in doubtful:
+            logger.warning("message %s was being sent when its sender stopped: marked in_doubt for the office "
+                           "(reformflow outbox list --state in_doubt)", message_id)
+        hours = office_hours()
         ids = due_message_ids(session=session, limit=10_000)
+        if not hours.is_open(now):
+            # Quiet hours are for people: the local outbox is a folder and disturbs nobody.
+            quiet = due_message_ids(session=session, limit=10_000, exclude_channels=QUIET_EXEMPT)
+            ids = sorted(set(ids) - set(quiet))
+            if quiet:
+                logger.info("%s: outside office hours; %d messages wait until %s", stage, len(quiet),
+                            hours.next_opening(now).isoformat(timespec="minutes"))
     total = DispatchReport()
     for start in range(0, len(ids), BATCH_SIZE):
         report = deliver_batch(ids[start:start + BATCH_SIZE])

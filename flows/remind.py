@@ -8,17 +8,18 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from flows.common import deliver_outbox, office_today
+from flows.common import deliver_outbox, office_today, reminder_policy
+from notifications.outbox import unit_channels
 from reformflow import db
-from reformflow.config import settings
-from supervision.reminders import SweepPlan, plan_reminders, queue_reminders
+from supervision.reminders import plan_reminders
+from supervision.sweep import SweepPlan, queue_reminders
 
 
 def plan_as_json(as_of: date) -> list[dict]:
     """The sweep's plan without queueing anything (`reformflow remind --dry-run --json`)."""
     with db.session() as session:
-        digests = plan_reminders(as_of, session=session, before=settings.reminder_days_before,
-                                 overdue_every=settings.overdue_every_days)
+        digests = plan_reminders(as_of, session=session, policy=reminder_policy(),
+                                 channels=unit_channels(session=session))
         return [{"unit": d.unit.name, "channel": d.channel, "rung": d.rung,
                  "tasks": [{"source": t.source, "code": t.code, "deadline": t.deadline.isoformat(), "role": t.role}
                            for t in d.tasks]} for d in digests]
@@ -27,9 +28,7 @@ def plan_as_json(as_of: date) -> list[dict]:
 @task(name="plan-and-queue-reminders", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
 def plan_and_queue(as_of: date) -> SweepPlan:
     with db.session() as session:
-        return queue_reminders(as_of, session=session, before=settings.reminder_days_before,
-                               overdue_every=settings.overdue_every_days,
-                               escalate_after=settings.escalate_after_days_overdue)
+        return queue_reminders(as_of, session=session, policy=reminder_policy())
 
 
 @flow(name="reminder-sweep")
@@ -37,6 +36,8 @@ def reminder_sweep(as_of: date | None = None) -> dict:
     logger = get_run_logger()
     as_of = as_of or office_today()
     plan = plan_and_queue(as_of)
+    if not plan.workday:
+        logger.info("%s is not a working day: no reminders planned (missed rungs go out on the next one)", as_of)
     logger.info("%s: %d digests planned, %d escalations, %d new messages queued", as_of, len(plan.digests),
                 len(plan.escalations), len(plan.queued))
     if plan.digests:

@@ -67,12 +67,14 @@ class Task(SQLModel, table=True):
 
 
 class Unit(SQLModel, table=True):
-    """An agency from the directory. The reform office itself is a unit too (`is_office`)."""
+    """An agency from the directory. The reform office and the supervising leaders are units too, so that
+    every message has a recipient with contacts."""
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True, index=True)
     slug: str = Field(unique=True)
     is_office: bool = False
+    is_leader: bool = False  # a supervising leader (分管领导), who receives escalations
     person_in_charge: str | None = None
     supervisor: str | None = None
 
@@ -121,7 +123,9 @@ class Message(SQLModel, table=True):
     channel: str
     subject: str
     body: str = Field(sa_column=Column(Text, nullable=False))
-    state: str = Field(default="queued", index=True)  # queued | sending | sent | failed | dead
+    body_format: str = "markdown"  # markdown | html
+    # queued | sending | sent | failed | dead | in_doubt (the sender died mid-send: the office decides)
+    state: str = Field(default="queued", index=True)
     attempts: int = 0
     next_attempt_at: datetime = Field(default_factory=utcnow, index=True)
     last_error: str | None = None

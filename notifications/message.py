@@ -8,4 +8,5 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class OutgoingMessage:
     subject: str
-    body: str  # Markdown: chat channels show it, email turns it into HTML, the outbox keeps it as is
+    body: str
+    format: str = "markdown"  # markdown (chat, the local outbox) | html (email)

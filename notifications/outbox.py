@@ -10,10 +10,11 @@ from datetime import timedelta
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, or_, select
+from sqlmodel import Session, select
 
 from models import Contact, Message, Unit, utcnow
 from notifications.message import OutgoingMessage
+from notifications.render import render_for_channel
 from notifications.send import Delivery, send
 
 STALE_CLAIM = timedelta(minutes=15)  # a claim older than this belongs to a process that died
@@ -34,10 +35,23 @@ def enqueue(key: str, unit: Unit, kind: str, channel: str, message: OutgoingMess
     try:
         with session.begin_nested():  # a concurrent sweep may insert the same key first
             session.add(Message(idempotency_key=key, unit_id=unit.id, kind=kind, channel=channel,
-                                subject=message.subject, body=message.body))
+                                subject=message.subject, body=message.body, body_format=message.format))
     except IntegrityError:
         return False
     return True
+
+
+def enqueue_rendered(key: str, recipient: Unit, kind: str, channel: str, template: str, /, *, session: Session,
+                     **context: object) -> list[str]:
+    """Render `template` for the channel and queue it; a message split into parts gets one key per part.
+    Returns the keys queued now (none when they were queued before)."""
+    parts = render_for_channel(template, channel, **context)
+    queued = []
+    for number, message in enumerate(parts, start=1):
+        part_key = key if len(parts) == 1 else f"{key}:part{number}"
+        if enqueue(part_key, recipient, kind, channel, message, session=session):
+            queued.append(part_key)
+    return queued
 
 
 @dataclass
@@ -47,25 +61,46 @@ class DispatchReport:
     dead: list[tuple[int, str]] = field(default_factory=list)
 
 
-def due_message_ids(*, session: Session, limit: int = 500) -> list[int]:
-    now = utcnow()
-    stale = now - STALE_CLAIM
-    query = select(Message.id).where(or_(
-        Message.state.in_(("queued", "failed")) & (Message.next_attempt_at <= now),
-        (Message.state == "sending") & (Message.updated_at < stale),
-    )).order_by(Message.id).limit(limit)
-    return list(session.exec(query))
+# Channels where sending the same message twice does no harm: the local outbox writes the same file again.
+IDEMPOTENT_CHANNELS = ("outbox",)
+
+
+def due_message_ids(*, session: Session, limit: int = 500, exclude_channels: tuple[str, ...] = ()) -> list[int]:
+    query = select(Message.id).where(Message.state.in_(("queued", "failed")), Message.next_attempt_at <= utcnow())
+    if exclude_channels:
+        query = query.where(Message.channel.not_in(exclude_channels))
+    return list(session.exec(query.order_by(Message.id).limit(limit)))
+
+
+def settle_stale_claims(*, session: Session) -> list[int]:
+    """Messages left `sending` by a sender that died. Whether they went out is unknown: on an idempotent
+    channel they are simply sent again; otherwise they become `in_doubt` and the office decides, so that
+    nobody gets a message twice and none is lost silently. Returns the ids now in doubt."""
+    stale = list(session.exec(select(Message).where(Message.state == "sending",
+                                                    Message.updated_at < utcnow() - STALE_CLAIM)))
+    doubtful = []
+    for message in stale:
+        if message.channel in IDEMPOTENT_CHANNELS:
+            message.state = "queued"
+        else:
+            message.state, message.last_error = "in_doubt", IN_DOUBT
+            doubtful.append(message.id)
+        message.updated_at = utcnow()
+        session.add(message)
+    session.commit()
+    return doubtful
+
+
+IN_DOUBT = ("the sender stopped while sending: it may or may not have arrived. Check with the recipient, then "
+            "`reformflow outbox requeue ID` to send it again")
 
 
 def _claim(message_id: int, *, session: Session) -> bool:
     """Atomically move one message to `sending`; False when another dispatcher got there first."""
-    now = utcnow()
     result = session.execute(
         update(Message)
-        .where(Message.id == message_id)
-        .where(or_(Message.state.in_(("queued", "failed")),
-                   (Message.state == "sending") & (Message.updated_at < now - STALE_CLAIM)))
-        .values(state="sending", updated_at=now)
+        .where(Message.id == message_id, Message.state.in_(("queued", "failed")))
+        .values(state="sending", updated_at=utcnow())
     )
     session.commit()
     return result.rowcount == 1
@@ -86,7 +121,7 @@ def dispatch(message_ids: list[int], *, session: Session, max_attempts: int,
         message = session.get(Message, message_id)
         session.refresh(message)
         url = _contact_url(message, session=session)
-        delivery = (sender(url, OutgoingMessage(message.subject, message.body)) if url
+        delivery = (sender(url, OutgoingMessage(message.subject, message.body, message.body_format)) if url
                     else Delivery(False, f"no {message.channel} contact for this unit"))
         _record(message, delivery, max_attempts)
         session.add(message)
@@ -115,11 +150,14 @@ def _record(message: Message, delivery: Delivery, max_attempts: int) -> None:
         message.next_attempt_at = now + timedelta(minutes=2 ** message.attempts)
 
 
-def requeue_dead(*, session: Session) -> int:
-    """The office re-sends the dead letters (after fixing a contact, say)."""
-    dead = list(session.exec(select(Message).where(Message.state == "dead")))
-    for message in dead:
+def requeue(*, session: Session, state: str = "dead", ids: list[int] | None = None) -> int:
+    """The office sends dead or in-doubt messages again (after fixing a contact, or checking with the unit)."""
+    query = select(Message).where(Message.state == state)
+    if ids:
+        query = query.where(Message.id.in_(ids))
+    messages = list(session.exec(query))
+    for message in messages:
         message.state, message.attempts, message.next_attempt_at = "queued", 0, utcnow()
         session.add(message)
     session.commit()
-    return len(dead)
+    return len(messages)

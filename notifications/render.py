@@ -40,9 +40,50 @@ def render_text(template: str, **context: object) -> str:
 
 
 def render_message(template: str, **context: object) -> OutgoingMessage:
-    """Message templates start with a `Subject:` line, then a blank line, then the Markdown body."""
+    """Message templates start with a `Subject:` line, then a blank line, then the body."""
     text = render_text(template, **context)
     head, _, body = text.partition("\n\n")
     if not head.startswith("Subject: "):
         raise ValueError(f"template {template} must start with 'Subject: '")
-    return OutgoingMessage(subject=head.removeprefix("Subject: ").strip(), body=body.strip() + "\n")
+    body_format = "html" if template.endswith(".html.j2") else "markdown"
+    return OutgoingMessage(head.removeprefix("Subject: ").strip(), body.strip() + "\n", body_format)
+
+
+# Chat robots refuse long messages: WeCom markdown ≤ 4096 bytes, DingTalk and Feishu a little more. Bytes, not
+# characters: a Chinese character is three bytes in UTF-8.
+CHAT_LIMITS = {"wecom": 4000, "dingtalk": 4000, "feishu": 20000}
+
+
+def render_for_channel(name: str, channel: str, **context: object) -> list[OutgoingMessage]:
+    """`name.html.j2` for email; `name.md.j2` elsewhere, split into parts that fit the chat's limit."""
+    if channel == "email":
+        return [render_message(f"{name}.html.j2", **context)]
+    message = render_message(f"{name}.md.j2", **context)
+    limit = CHAT_LIMITS.get(channel)
+    if limit is None or len(message.body.encode()) <= limit:
+        return [message]
+    bodies = split_markdown(message.body, limit)
+    return [OutgoingMessage(f"{message.subject}（{n}/{len(bodies)}）", body) for n, body in enumerate(bodies, 1)]
+
+
+def split_markdown(body: str, limit: int) -> list[str]:
+    """Split between table rows (each part repeats the text and header above the table); never mid-row."""
+    lines = body.splitlines()
+    separator = next((i for i, line in enumerate(lines) if line.startswith("|---")), None)
+    if separator is None:
+        head, rows, tail = [], lines, []
+    else:
+        end = separator + 1
+        while end < len(lines) and lines[end].startswith("|"):
+            end += 1
+        head, rows, tail = lines[:separator + 1], lines[separator + 1:end], lines[end:]
+    parts, current = [], []
+    for row in rows:
+        if current and len("\n".join([*head, *current, row]).encode()) + 1 > limit:
+            parts.append(current)
+            current = []
+        current.append(row)
+    parts.append(current)
+    bodies = ["\n".join(head + part) + "\n" for part in parts]
+    bodies[-1] = bodies[-1] + "\n".join(tail) + ("\n" if tail else "")
+    return bodies

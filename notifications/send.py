@@ -60,7 +60,8 @@ def send(url: str, message: OutgoingMessage) -> Delivery:
     logger = logging.getLogger("apprise")
     logger.addHandler(capture)
     try:
-        ok = notifier.notify(body=message.body, title=message.subject, body_format=apprise.NotifyFormat.MARKDOWN)
+        body_format = apprise.NotifyFormat.HTML if message.format == "html" else apprise.NotifyFormat.MARKDOWN
+        ok = notifier.notify(body=message.body, title=message.subject, body_format=body_format)
     finally:
         logger.removeHandler(capture)
     if ok:

@@ -199,7 +199,8 @@ def serve():
 
 
 @outbox_app.command("list")
-def outbox_list(state: Annotated[str | None, typer.Option(help="queued, sending, sent, failed or dead.")] = None):
+def outbox_list(state: Annotated[str | None,
+                                 typer.Option(help="queued, sending, sent, failed, dead or in_doubt.")] = None):
     """List messages with their state, attempts and last error."""
     from sqlmodel import select
 
@@ -216,14 +217,17 @@ def outbox_list(state: Annotated[str | None, typer.Option(help="queued, sending,
                        f"{message.subject}{error}")
 
 
-@outbox_app.command("requeue-dead")
-def outbox_requeue():
-    """Put dead letters back in the queue (after fixing a contact); the next sweep sends them."""
-    from notifications.outbox import requeue_dead
+@outbox_app.command("requeue")
+def outbox_requeue(ids: Annotated[list[int] | None, typer.Argument(help="Message ids (default: all).")] = None,
+                   state: Annotated[str, typer.Option(help="dead or in_doubt")] = "dead"):
+    """Send dead or in-doubt messages again (after fixing a contact, or checking with the unit)."""
+    from notifications.outbox import requeue
     from reformflow import db
 
+    if state not in ("dead", "in_doubt"):
+        _fail("--state is dead or in_doubt")
     with db.session() as session:
-        typer.echo(f"{requeue_dead(session=session)} dead messages queued again")
+        typer.echo(f"{requeue(session=session, state=state, ids=ids)} {state} messages queued again")
 
 
 def main() -> None:

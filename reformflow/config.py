@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, time
 from pathlib import Path
 
 from pydantic import SecretStr, field_validator
@@ -21,10 +22,17 @@ class Settings(BaseSettings):
     directory_file: Path = SAMPLES / "directory.yaml"
     # The office's decisions on unit mentions (review list, confirmed suggestions). Default: in data_dir.
     decisions_file: Path | None = None
-    # Reminder rungs in days before the deadline; overdue tasks are reminded every N days.
+    # Reminder rungs in working days before the deadline; overdue tasks are reminded every N working days,
+    # and escalated to the unit's supervising leader and the office after N working days overdue.
     reminder_days_before: list[int] = [15, 5, 1, 0]
     overdue_every_days: int = 5
     escalate_after_days_overdue: int = 10
+    # Messages go out on working days within office hours (office time zone); otherwise they wait.
+    office_hours_start: time = time(9, 0)
+    office_hours_end: time = time(18, 0)
+    # For years the holiday package does not know yet: the office's own list of holidays and 调休 workdays.
+    extra_holidays: list[date] = []
+    extra_workdays: list[date] = []
     # Status reports are due by this day of each month; units are chased this many days before it.
     report_cutoff_day: int = 25
     chase_days_before_cutoff: int = 5

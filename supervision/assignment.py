@@ -40,11 +40,13 @@ def sync_units(directory: Directory, *, session: Session) -> dict[str, Unit]:
     """Make the ledger's units and contacts match the directory file; returns units by name."""
     units = {u.name: u for u in session.exec(select(Unit))}
     office = directory.data.office
-    entries = [(office.name, "reform-office", True, None, None, office.contacts)]
-    entries += [(u.name, u.id, False, u.person_in_charge, u.supervisor, u.contacts) for u in directory.data.units]
-    for name, slug, is_office, person, supervisor, contacts in entries:
+    entries = [(office.name, "reform-office", "office", None, None, office.contacts)]
+    entries += [(lead.name, lead.id, "leader", None, None, lead.contacts) for lead in directory.data.leaders]
+    entries += [(u.name, u.id, "agency", u.person_in_charge, u.supervisor, u.contacts) for u in directory.data.units]
+    for name, slug, kind, person, supervisor, contacts in entries:
         unit = units.get(name) or Unit(name=name, slug=slug)
-        unit.slug, unit.is_office, unit.person_in_charge, unit.supervisor = slug, is_office, person, supervisor
+        unit.slug, unit.person_in_charge, unit.supervisor = slug, person, supervisor
+        unit.is_office, unit.is_leader = kind == "office", kind == "leader"
         session.add(unit)
         session.flush()
         units[name] = unit

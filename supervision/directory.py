@@ -61,6 +61,15 @@ class GroupEntry(BaseModel):
     members: list[str]
 
 
+class LeaderEntry(BaseModel):
+    """A supervising leader (分管领导): units name one as `supervisor`; escalations go to them."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: str
+    contacts: list[ContactEntry] = []
+
+
 class OfficeEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str
@@ -71,6 +80,7 @@ class OfficeEntry(BaseModel):
 class DirectoryFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     office: OfficeEntry
+    leaders: list[LeaderEntry] = []
     units: list[UnitEntry]
     groups: list[GroupEntry] = []
     placeholders: list[str] = []

@@ -1,9 +1,10 @@
 """Reminder planning: which unit hears about which task today, as one digest per unit and channel.
 
-Each (task, unit) moves through rungs: `before-15`, `before-5`, `before-1`, `due`, then `overdue-0`,
-`overdue-5`, … A digest goes out when at least one of the unit's tasks reaches a rung it has not been told
-about; it lists every due and overdue task of the unit. A sweep that missed a day catches up the next.
-Tasks overdue beyond the escalation threshold are reported once to the reform office.
+Each (task, unit) moves through rungs counted in working days: `before-15`, `before-5`, `before-1`, `due`,
+then `overdue-0`, `overdue-5`, … A digest goes out when at least one of the unit's tasks reaches a rung it has
+not been told about; it lists every due and overdue task of the unit. A sweep that missed a day catches up
+the next working day; nothing is planned on days off. Lead tasks overdue beyond the escalation threshold go
+once to the unit's supervisor (a leader or a supervising unit) and to the reform office.
 """
 
 from __future__ import annotations
@@ -14,10 +15,26 @@ from datetime import date
 from sqlmodel import Session, select
 
 from models import Assignment, Document, ReminderLog, Task, Unit
-from notifications.outbox import enqueue, unit_channels
-from notifications.render import render_message
+from supervision.workdays import WorkingCalendar
 
 CLOSED = ("completed",)
+
+
+@dataclass(frozen=True)
+class ReminderPolicy:
+    calendar: WorkingCalendar
+    before: tuple[int, ...] = (15, 5, 1, 0)
+    overdue_every: int = 5
+    escalate_after: int = 10
+
+    def rung(self, workdays_left: int) -> str | None:
+        if workdays_left < 0:
+            overdue = -workdays_left
+            return f"overdue-{((overdue - 1) // self.overdue_every) * self.overdue_every}"
+        if workdays_left == 0:
+            return "due"
+        reached = [d for d in sorted(self.before) if d > 0 and workdays_left <= d]
+        return f"before-{reached[0]}" if reached else None
 
 
 @dataclass(frozen=True)
@@ -28,7 +45,7 @@ class TaskLine:
     code: str
     title: str
     deadline: date
-    days_left: int  # negative when overdue
+    days_left: int  # working days; negative when overdue
     role: str
     rung: str
     unit_id: int = 0
@@ -47,16 +64,6 @@ class Digest:
         return f"reminder:{self.unit.slug}:{as_of.isoformat()}:{self.channel}"
 
 
-def rung_for(days_left: int, before: list[int], overdue_every: int) -> str | None:
-    if days_left < 0:
-        overdue = -days_left
-        return f"overdue-{(overdue // overdue_every) * overdue_every}"
-    if days_left == 0:
-        return "due"
-    reached = [d for d in sorted(before) if d > 0 and days_left <= d]
-    return f"before-{reached[0]}" if reached else None
-
-
 def _open_assignments(session: Session):
     query = (select(Assignment, Task, Unit, Document)
              .join(Task, Task.id == Assignment.task_id)
@@ -67,18 +74,25 @@ def _open_assignments(session: Session):
     return session.exec(query)
 
 
-def plan_reminders(as_of: date, *, session: Session, before: list[int], overdue_every: int) -> list[Digest]:
+def _lines(as_of: date, policy: ReminderPolicy, session: Session) -> list[tuple[Unit, TaskLine]]:
+    lines = []
+    for assignment, task, unit, document in _open_assignments(session):
+        days_left = policy.calendar.workdays_until(as_of, task.deadline)
+        rung = policy.rung(days_left)
+        if rung is not None:
+            lines.append((unit, TaskLine(task.id, document.source, document.title, task.code, task.title,
+                                         task.deadline, days_left, assignment.role, rung, unit.id, unit.name)))
+    return lines
+
+
+def plan_reminders(as_of: date, *, session: Session, policy: ReminderPolicy,
+                   channels: dict[int, list[str]]) -> list[Digest]:
+    if not policy.calendar.is_workday(as_of):
+        return []
     told = {(r.task_id, r.unit_id, r.rung) for r in session.exec(select(ReminderLog))}
     per_unit: dict[int, tuple[Unit, list[TaskLine]]] = {}
-    for assignment, task, unit, document in _open_assignments(session):
-        days_left = (task.deadline - as_of).days
-        rung = rung_for(days_left, before, overdue_every)
-        if rung is None:
-            continue
-        line = TaskLine(task.id, document.source, document.title, task.code, task.title, task.deadline,
-                        days_left, assignment.role, rung)
+    for unit, line in _lines(as_of, policy, session):
         per_unit.setdefault(unit.id, (unit, []))[1].append(line)
-    channels = unit_channels(session=session)
     digests = []
     for unit, lines in per_unit.values():
         new = [line for line in lines if (line.task_id, unit.id, line.rung) not in told]
@@ -100,53 +114,10 @@ def record_told(digest: Digest, key: str, *, session: Session) -> None:
             existing.add((line.task_id, line.rung))
 
 
-def overdue_for_escalation(as_of: date, after_days: int, *, session: Session) -> list[TaskLine]:
-    """Lead assignments overdue by at least `after_days` that the office has not yet been told about."""
+def overdue_for_escalation(as_of: date, *, session: Session, policy: ReminderPolicy) -> list[TaskLine]:
+    """Lead assignments overdue by at least `escalate_after` working days, not escalated before."""
+    if not policy.calendar.is_workday(as_of):
+        return []
     told = {(r.task_id, r.unit_id) for r in session.exec(select(ReminderLog).where(ReminderLog.rung == "escalated"))}
-    lines = []
-    for assignment, task, unit, document in _open_assignments(session):
-        days_left = (task.deadline - as_of).days
-        if assignment.role == "lead" and -days_left >= after_days and (task.id, unit.id) not in told:
-            lines.append(TaskLine(task.id, document.source, document.title, task.code, task.title, task.deadline,
-                                  days_left,
-                                  "lead", "escalated", unit.id, unit.name))
-    return lines
-
-
-@dataclass
-class SweepPlan:
-    digests: list[Digest]
-    escalations: list[TaskLine]
-    queued: list[str] = field(default_factory=list)  # idempotency keys of the messages this run queued
-
-
-def queue_reminders(as_of: date, *, session: Session, before: list[int], overdue_every: int,
-                    escalate_after: int) -> SweepPlan:
-    """Plan today's digests and escalations and put them in the outbox, all in one transaction."""
-    plan = SweepPlan(plan_reminders(as_of, session=session, before=before, overdue_every=overdue_every),
-                     overdue_for_escalation(as_of, escalate_after, session=session))
-    office = session.exec(select(Unit).where(Unit.is_office)).one()
-    for digest in plan.digests:
-        key = digest.key(as_of)
-        message = render_message("reminder.md.j2", digest=digest, as_of=as_of, office_name=office.name)
-        if enqueue(key, digest.unit, "reminder", digest.channel, message, session=session):
-            plan.queued.append(key)
-        record_told(digest, key, session=session)
-    if plan.escalations:
-        _queue_escalation(as_of, plan, escalate_after, office, session=session)
-    session.commit()
-    return plan
-
-
-def _queue_escalation(as_of: date, plan: SweepPlan, escalate_after: int, office: Unit, *,
-                      session: Session) -> None:
-    supervisors = {u.id: u.supervisor for u in session.exec(select(Unit))}
-    message = render_message("escalation.md.j2", lines=plan.escalations, as_of=as_of,
-                             supervisors=supervisors, after_days=escalate_after)
-    for channel in unit_channels(session=session).get(office.id, []):
-        key = f"escalation:{as_of.isoformat()}:{channel}"
-        if enqueue(key, office, "escalation", channel, message, session=session):
-            plan.queued.append(key)
-    for line in plan.escalations:
-        session.add(ReminderLog(task_id=line.task_id, unit_id=line.unit_id, rung="escalated",
-                                message_key=f"escalation:{as_of.isoformat()}"))
+    return [line for unit, line in _lines(as_of, policy, session)
+            if line.role == "lead" and -line.days_left >= policy.escalate_after and (line.task_id, unit.id) not in told]

@@ -16,8 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from models import STATUS_LABELS, Assignment, Document, StatusReport, Task, Unit
-from notifications.outbox import enqueue, unit_channels
-from notifications.render import render_message
+from notifications.outbox import enqueue_rendered, unit_channels
 from supervision.directory import Directory
 
 COLUMNS = ("source", "code", "unit", "status", "progress", "note", "reported_at")
@@ -176,10 +175,8 @@ def queue_chases(as_of: date, *, session: Session, cutoff_day: int, days_before:
             pending.setdefault(unit.id, (unit, []))[1].append(line)
     channels, queued = unit_channels(session=session), []
     for unit, lines in pending.values():
-        message = render_message("chase.md.j2", unit=unit, tasks=lines, period=period, cutoff=cutoff)
         for channel in channels.get(unit.id, []):
-            key = f"chase:{unit.slug}:{period}:{channel}"
-            if enqueue(key, unit, "chase", channel, message, session=session):
-                queued.append(key)
+            queued += enqueue_rendered(f"chase:{unit.slug}:{period}:{channel}", unit, "chase", channel, "chase",
+                                       session=session, unit=unit, tasks=lines, period=period, cutoff=cutoff)
     session.commit()
     return queued

@@ -44,13 +44,19 @@ def document(tasks: list[ExtractedTask], source: str = "plan.txt", issued_on: da
 
 def directory_file(path: Path, units: dict[str, list[tuple[str, str]]], groups: dict[str, list[str]] | None = None,
                    placeholders: list[str] | None = None, aliases: dict[str, list[str]] | None = None,
-                   office_contacts: list[tuple[str, str]] | None = None) -> Path:
-    """Write a directory YAML. `units` maps a name to its (channel, url) contacts."""
+                   office_contacts: list[tuple[str, str]] | None = None,
+                   leaders: dict[str, list[str]] | None = None) -> Path:
+    """Write a directory YAML. `units` maps a name to its (channel, url) contacts; `leaders` maps a leader
+    to the units it supervises (otherwise each unit's supervisor is a leader without contacts)."""
     aliases = aliases or {}
+    supervisor = {unit: leader for leader, members in (leaders or {}).items() for unit in members}
     data = {
         "office": {"name": "改革办", "contacts": [{"channel": c, "url": u}
                                                   for c, u in office_contacts or [("outbox", "outbox://office")]]},
-        "units": [{"id": f"unit-{i}", "name": name, "aliases": aliases.get(name, []), "supervisor": f"{name}分管领导",
+        "leaders": [{"id": f"leader-{i}", "name": name, "contacts": [{"channel": "outbox", "url": f"outbox://leader-{i}"}]}
+                    for i, name in enumerate(leaders or {}, start=1)],
+        "units": [{"id": f"unit-{i}", "name": name, "aliases": aliases.get(name, []),
+                   "supervisor": supervisor.get(name, f"{name}分管领导"),
                    "contacts": [{"channel": c, "url": u} for c, u in contacts]}
                   for i, (name, contacts) in enumerate(units.items(), start=1)],
         "groups": [{"name": g, "members": m} for g, m in (groups or {}).items()],

@@ -1,13 +1,15 @@
 """The flows on the real Prefect engine (one ephemeral server for the session)."""
 
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from prefect.client.orchestration import get_client
 from sqlmodel import select
 
+from flows import common
 from flows.cycle import supervision_cycle
 from flows.remind import reminder_sweep
 from models import Assignment, Message, StatusReport, Task
@@ -18,6 +20,7 @@ from tests.factories import directory_file, document, no_decisions, task
 
 pytestmark = pytest.mark.usefixtures("prefect_server")
 DEMO_DAY = date(2020, 6, 23)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def run_demo_cycle():
@@ -74,6 +77,10 @@ def test_reminder_sweep_emails_through_a_real_smtp_server(data_dir, tmp_path, sm
         assign_tasks(directory, no_decisions(), session=session)
         session.commit()
     monkeypatch.setattr(settings, "escalate_after_days_overdue", 1000)
+    monkeypatch.setattr(common, "office_now", lambda: datetime(2020, 6, 23, 22, 0, tzinfo=SHANGHAI))
+    night = reminder_sweep(DEMO_DAY)
+    assert (night["queued"], night["sent"], mailbox.messages) == (1, 0, [])  # quiet hours: it waits
+    monkeypatch.setattr(common, "office_now", lambda: datetime(2020, 6, 24, 9, 30, tzinfo=SHANGHAI))
     assert reminder_sweep(DEMO_DAY)["sent"] == 1
     assert reminder_sweep(DEMO_DAY)["sent"] == 0
     (_, recipients, content), = mailbox.messages

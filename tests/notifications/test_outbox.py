@@ -9,7 +9,7 @@ from sqlmodel import select
 from models import Message, Unit, utcnow
 from notifications import outbox
 from notifications.message import OutgoingMessage
-from notifications.outbox import dispatch, due_message_ids, enqueue, requeue_dead
+from notifications.outbox import dispatch, due_message_ids, enqueue, requeue, settle_stale_claims
 from notifications.send import send
 from supervision.assignment import sync_units
 from supervision.directory import load_directory
@@ -70,7 +70,7 @@ def test_refusals_are_retried_with_backoff_then_dead_and_can_be_requeued(session
     session.refresh(message)
     assert (message.state, message.attempts) == ("dead", 3)
     mailbox.refuse = False
-    assert requeue_dead(session=session) == 1
+    assert requeue(session=session) == 1
     assert len(send_all(session).sent) == 1 and len(mailbox.messages) == 1
 
 
@@ -108,8 +108,13 @@ def test_a_crash_mid_batch_loses_nothing(session, units, smtp_server, monkeypatc
         dispatch(due_message_ids(session=session), session=session, max_attempts=3, sender=dies_on_the_third)
     session.rollback()
     assert len(mailbox.messages) == 2
-    assert len(send_all(session).sent) == 3  # the rest; the one in flight waits for its claim to go stale
+    assert len(send_all(session).sent) == 3  # the rest
     in_flight = session.exec(select(Message).where(Message.state == "sending")).one()
     monkeypatch.setattr(outbox, "STALE_CLAIM", timedelta(seconds=0))
+    assert settle_stale_claims(session=session) == [in_flight.id]  # not re-sent blindly: in doubt
+    assert send_all(session).sent == [] and len(mailbox.messages) == 5
+    session.refresh(in_flight)
+    assert in_flight.state == "in_doubt" and "may or may not have arrived" in in_flight.last_error
+    assert requeue(session=session, state="in_doubt", ids=[in_flight.id]) == 1  # the office checked: send it
     assert send_all(session).sent == [in_flight.id]
     assert len(mailbox.messages) == len(units)

@@ -1,86 +1,110 @@
-from datetime import date, timedelta
+"""Reminder planning with explicit dates around 2020's Dragon Boat holiday (25–27 June, 28 June worked)."""
+
+from datetime import date
 
 import pytest
 from sqlmodel import select
 
 from models import Message, Task
-from supervision.reminders import queue_reminders, rung_for
+from supervision.reminders import ReminderPolicy
+from supervision.sweep import queue_reminders
+from supervision.workdays import WorkingCalendar
+from tests.factories import ledger, task
 
-AS_OF = date(2020, 6, 23)
-RUNGS = {"before": [15, 5, 1, 0], "overdue_every": 5, "escalate_after": 10}
+POLICY = ReminderPolicy(WorkingCalendar(), before=(15, 5, 1, 0), overdue_every=5, escalate_after=10)
+TUESDAY = date(2020, 6, 23)
 
 
-@pytest.mark.parametrize(("days_left", "rung"), [
+@pytest.mark.parametrize(("left", "rung"), [
     (30, None), (15, "before-15"), (7, "before-15"), (5, "before-5"), (1, "before-1"), (0, "due"),
-    (-1, "overdue-0"), (-4, "overdue-0"), (-5, "overdue-5"), (-12, "overdue-10"),
+    (-1, "overdue-0"), (-5, "overdue-0"), (-6, "overdue-5"), (-12, "overdue-10"),
 ])
-def test_rungs(days_left, rung):
-    assert rung_for(days_left, [15, 5, 1, 0], 5) == rung
+def test_rungs_in_working_days(left, rung):
+    assert POLICY.rung(left) == rung
 
 
 @pytest.fixture
 def reminder_ledger(session, tmp_path):
-    from tests.factories import ledger, task
-
     ledger(session, tmp_path, [
-        task("1", ["市公安局"], ["市税务局"], deadline=AS_OF + timedelta(days=3)),
-        task("2", ["市公安局"], deadline=AS_OF - timedelta(days=1)),
-        task("3", ["市公安局"], deadline=AS_OF + timedelta(days=40)),
-        task("4", ["市税务局"], deadline=AS_OF - timedelta(days=12)),
-        task("5", ["市税务局"]),  # standing: no deadline, no deadline reminder
-    ])
+        task("1", ["市公安局"], ["市税务局"], deadline=date(2020, 6, 30)),  # 4 working days left: before-5
+        task("2", ["市公安局"], deadline=date(2020, 6, 22)),                # overdue by 1 working day
+        task("3", ["市公安局"], deadline=date(2020, 8, 31)),                # far off
+        task("4", ["市税务局"], deadline=date(2020, 6, 5)),                 # overdue by 12 working days
+        task("5", ["市税务局"]),                                            # standing: no deadline reminder
+        task("6", ["市公安局"], deadline=date(2020, 6, 28)),                # due on the make-up Sunday
+    ], leaders={"分管副市长": ["市税务局"]})
     return session
 
 
 def sweep(session, day):
-    return queue_reminders(day, session=session, before=RUNGS["before"], overdue_every=RUNGS["overdue_every"],
-                           escalate_after=RUNGS["escalate_after"])
+    return queue_reminders(day, session=session, policy=POLICY)
 
 
 def test_one_digest_per_unit_listing_its_due_and_overdue_tasks(reminder_ledger):
-    plan = sweep(reminder_ledger, AS_OF)
+    plan = sweep(reminder_ledger, TUESDAY)
     digests = {d.unit.name: d for d in plan.digests}
     assert sorted(digests) == ["市公安局", "市税务局"]
-    assert [(t.code, t.role) for t in digests["市公安局"].tasks] == [("2", "lead"), ("1", "lead")]
-    assert [(t.code, t.role) for t in digests["市税务局"].tasks] == [("4", "lead"), ("1", "co")]
-    messages = reminder_ledger.exec(select(Message).where(Message.kind == "reminder")).all()
-    assert len(messages) == 2
-    police = next(m for m in messages if "市公安局" in m.subject)
-    assert "已逾期1天" in police.body and "剩余3天" in police.body and "任务3" not in police.body
+    assert [(t.code, t.role, t.days_left) for t in digests["市公安局"].tasks] == [
+        ("2", "lead", -1), ("6", "lead", 2), ("1", "lead", 4)]
+    assert [(t.code, t.role, t.rung) for t in digests["市税务局"].tasks] == [("4", "lead", "overdue-10"),
+                                                                           ("1", "co", "before-5")]
+    police = reminder_ledger.exec(select(Message).where(Message.kind == "reminder",
+                                                        Message.subject.contains("市公安局"))).one()
+    assert "已逾期1个工作日" in police.body and "剩余4个工作日" in police.body and "任务3" not in police.body
 
 
 def test_a_second_sweep_the_same_day_sends_nothing_new(reminder_ledger):
-    sweep(reminder_ledger, AS_OF)
-    again = sweep(reminder_ledger, AS_OF)
+    first = sweep(reminder_ledger, TUESDAY)
+    again = sweep(reminder_ledger, TUESDAY)
     assert (again.digests, again.queued) == ([], [])
-    assert len(reminder_ledger.exec(select(Message)).all()) == 3  # two digests and one escalation
+    assert len(reminder_ledger.exec(select(Message)).all()) == len(first.queued)
 
 
-def test_a_rung_is_announced_once_and_the_next_rung_again(reminder_ledger):
-    sweep(reminder_ledger, AS_OF)
-    assert sweep(reminder_ledger, AS_OF + timedelta(days=1)).digests == []  # still before-5 and overdue-0
-    due_day = sweep(reminder_ledger, AS_OF + timedelta(days=3))
-    new = {d.unit.name: {t.code: t.rung for t in d.new} for d in due_day.digests}
-    assert new == {"市公安局": {"1": "due"}, "市税务局": {"1": "due", "4": "overdue-15"}}
+def test_nothing_is_planned_on_a_holiday_and_the_next_working_day_catches_up(reminder_ledger):
+    sweep(reminder_ledger, TUESDAY)
+    sweep(reminder_ledger, date(2020, 6, 24))
+    holiday = sweep(reminder_ledger, date(2020, 6, 25))
+    assert (holiday.workday, holiday.digests, holiday.queued) == (False, [], [])
+    make_up_sunday = sweep(reminder_ledger, date(2020, 6, 28))  # 调休: a working day, task 6 falls due
+    police = next(d for d in make_up_sunday.digests if d.unit.name == "市公安局")
+    assert {t.code: t.rung for t in police.new} == {"6": "due"}
 
 
-def test_missed_days_are_caught_up(reminder_ledger):
-    plan = sweep(reminder_ledger, AS_OF + timedelta(days=10))  # the sweep did not run for ten days
-    police = next(d for d in plan.digests if d.unit.name == "市公安局")
-    assert {t.code: t.rung for t in police.new} == {"1": "overdue-5", "2": "overdue-10"}
+def test_each_rung_is_announced_once(reminder_ledger):
+    sweep(reminder_ledger, TUESDAY)
+    wednesday = sweep(reminder_ledger, date(2020, 6, 24))  # only task 6 moved on, to before-1
+    assert [(d.unit.name, [(t.code, t.rung) for t in d.new]) for d in wednesday.digests] == [
+        ("市公安局", [("6", "before-1")])]
+    assert sweep(reminder_ledger, date(2020, 6, 24)).digests == []
+    due = sweep(reminder_ledger, date(2020, 6, 30))
+    police = next(d for d in due.digests if d.unit.name == "市公安局")
+    assert {t.code: t.rung for t in police.new} == {"1": "due", "6": "overdue-0"}
 
 
 def test_completed_tasks_are_not_reminded(reminder_ledger):
-    task = reminder_ledger.exec(select(Task).where(Task.code == "2")).one()
-    task.status = "completed"
+    item = reminder_ledger.exec(select(Task).where(Task.code == "2")).one()
+    item.status = "completed"
     reminder_ledger.commit()
-    police = next(d for d in sweep(reminder_ledger, AS_OF).digests if d.unit.name == "市公安局")
-    assert [t.code for t in police.tasks] == ["1"]
+    police = next(d for d in sweep(reminder_ledger, TUESDAY).digests if d.unit.name == "市公安局")
+    assert [t.code for t in police.tasks] == ["6", "1"]
 
 
-def test_long_overdue_tasks_are_escalated_to_the_office_once(reminder_ledger):
-    plan = sweep(reminder_ledger, AS_OF)
+def test_long_overdue_lead_tasks_go_to_the_supervisor_and_the_office_once(reminder_ledger):
+    plan = sweep(reminder_ledger, TUESDAY)
     assert [(t.code, t.unit_name) for t in plan.escalations] == [("4", "市税务局")]
-    escalation = reminder_ledger.exec(select(Message).where(Message.kind == "escalation")).one()
-    assert "市税务局分管领导" in escalation.body and "已逾期12天" in escalation.body
-    assert sweep(reminder_ledger, AS_OF + timedelta(days=1)).escalations == []
+    escalations = reminder_ledger.exec(select(Message).where(Message.kind == "escalation")).all()
+    assert sorted(m.idempotency_key.split(":")[1] for m in escalations) == ["leader-1", "reform-office"]
+    assert all("已逾期12个工作日" in m.body and "分管副市长" in m.body for m in escalations)
+    assert sweep(reminder_ledger, date(2020, 6, 24)).escalations == []
+
+
+def test_long_digests_are_split_to_fit_a_chat_robot(session, tmp_path):
+    tasks = [task(str(n), ["市公安局"], deadline=date(2020, 6, 30), title=f"第{n}项改革任务" + "推进" * 20)
+             for n in range(1, 61)]
+    ledger(session, tmp_path, tasks, units={"市公安局": [("wecom", "wecombot://KEY")]})
+    plan = sweep(session, TUESDAY)
+    parts = session.exec(select(Message).order_by(Message.id)).all()
+    assert len(parts) > 1 and plan.queued == [m.idempotency_key for m in parts]
+    assert all(len(m.body.encode()) <= 4000 and "| 文件 | 序号 |" in m.body for m in parts)
+    assert parts[0].subject.endswith(f"（1/{len(parts)}）")
+    assert all(sum(m.body.count(f"第{n}项改革任务推进") for m in parts) == 1 for n in range(1, 61))
