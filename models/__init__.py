@@ -6,6 +6,7 @@ from models.ledger import (
     Contact,
     Document,
     DocumentRevision,
+    Lock,
     Message,
     ReminderLog,
     StatusReport,
@@ -23,6 +24,6 @@ STATUS_LABELS = {
 }
 
 __all__ = [
-    "STATUS_LABELS", "Assignment", "Bulletin", "Contact", "Document", "DocumentRevision", "Message", "ReminderLog",
-    "StatusReport", "Task", "Unit", "utcnow",
+    "STATUS_LABELS", "Assignment", "Bulletin", "Contact", "Document", "DocumentRevision", "Lock", "Message",
+    "ReminderLog", "StatusReport", "Task", "Unit", "utcnow",
 ]

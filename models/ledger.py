@@ -159,3 +159,11 @@ class Bulletin(SQLModel, table=True):
     html_path: str
     markdown_path: str
     generated_at: datetime = Field(default_factory=utcnow)
+
+
+class Lock(SQLModel, table=True):
+    """A named lock row. Writing it first thing in a transaction makes concurrent runs of the same job wait
+    for each other, on SQLite (the database write lock) and PostgreSQL (the row lock) alike."""
+
+    name: str = Field(primary_key=True)
+    taken_at: datetime = Field(default_factory=utcnow)

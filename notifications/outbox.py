@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -59,6 +59,30 @@ class DispatchReport:
     sent: list[int] = field(default_factory=list)
     failed: list[tuple[int, str]] = field(default_factory=list)
     dead: list[tuple[int, str]] = field(default_factory=list)
+    deferred: list[int] = field(default_factory=list)  # held back by a robot's rate limit, sent later
+
+    def merge(self, other: DispatchReport) -> None:
+        self.sent += other.sent
+        self.failed += other.failed
+        self.dead += other.dead
+        self.deferred += other.deferred
+
+
+# Group robots accept so many messages a minute (WeCom and DingTalk 20, Feishu 100); beyond that they refuse
+# or, worse, answer 200 and drop. Messages over the limit wait for the window to pass.
+RATE_LIMITS = {"wecom": 20, "dingtalk": 20, "feishu": 100}
+RATE_WINDOW = timedelta(seconds=60)
+
+
+def _rate_limited_until(message: Message, *, session: Session) -> datetime | None:
+    limit = RATE_LIMITS.get(message.channel)
+    if limit is None:
+        return None
+    since = utcnow() - RATE_WINDOW
+    recent = list(session.exec(select(Message.sent_at).where(
+        Message.unit_id == message.unit_id, Message.channel == message.channel, Message.state == "sent",
+        Message.sent_at > since).order_by(Message.sent_at)))
+    return recent[-limit] + RATE_WINDOW if len(recent) >= limit else None
 
 
 # Channels where sending the same message twice does no harm: the local outbox writes the same file again.
@@ -120,6 +144,13 @@ def dispatch(message_ids: list[int], *, session: Session, max_attempts: int,
             continue
         message = session.get(Message, message_id)
         session.refresh(message)
+        wait_until = _rate_limited_until(message, session=session)
+        if wait_until is not None:
+            message.state, message.next_attempt_at, message.updated_at = "queued", wait_until, utcnow()
+            session.add(message)
+            session.commit()
+            report.deferred.append(message_id)
+            continue
         url = _contact_url(message, session=session)
         delivery = (sender(url, OutgoingMessage(message.subject, message.body, message.body_format)) if url
                     else Delivery(False, f"no {message.channel} contact for this unit"))

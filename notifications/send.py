@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import apprise
 
-import notifications.channels  # noqa: F401  (registers outbox://)
+import notifications.channels  # noqa: F401  (registers outbox:// and the checked chat robots)
+from notifications.channels.chatbots import route
 from notifications.message import OutgoingMessage
 from supervision.directory import SECRET_REFERENCE, expand_secrets
 
@@ -54,7 +55,7 @@ def send(url: str, message: OutgoingMessage) -> Delivery:
     except ValueError as exc:
         return Delivery(False, str(exc))
     notifier = apprise.Apprise()
-    if not notifier.add(target):
+    if not notifier.add(route(target)):
         return Delivery(False, f"not a usable notification URL: {masked(url)}")
     capture = _Capture()
     logger = logging.getLogger("apprise")

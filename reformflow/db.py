@@ -7,7 +7,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, create_engine
 
 from reformflow.config import settings
@@ -43,6 +44,19 @@ def get_engine() -> Engine:
 
 def session() -> Session:
     return Session(get_engine(), expire_on_commit=False)
+
+
+def take_lock(name: str, *, session: Session) -> None:
+    """Serialise this transaction with any other taking the same lock; call it before anything else."""
+    from models import Lock, utcnow
+
+    taken = session.execute(update(Lock).where(Lock.name == name).values(taken_at=utcnow())).rowcount
+    if not taken:
+        try:
+            with session.begin_nested():
+                session.add(Lock(name=name))
+        except IntegrityError:  # created meanwhile by the other run: wait for it like the update would
+            session.execute(update(Lock).where(Lock.name == name).values(taken_at=utcnow()))
 
 
 def migrate(engine: Engine) -> None:

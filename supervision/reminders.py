@@ -74,7 +74,8 @@ def _open_assignments(session: Session):
     return session.exec(query)
 
 
-def _lines(as_of: date, policy: ReminderPolicy, session: Session) -> list[tuple[Unit, TaskLine]]:
+def due_lines(as_of: date, policy: ReminderPolicy, session: Session) -> list[tuple[Unit, TaskLine]]:
+    """Every open assignment that has reached a rung today, with its unit."""
     lines = []
     for assignment, task, unit, document in _open_assignments(session):
         days_left = policy.calendar.workdays_until(as_of, task.deadline)
@@ -85,13 +86,13 @@ def _lines(as_of: date, policy: ReminderPolicy, session: Session) -> list[tuple[
     return lines
 
 
-def plan_reminders(as_of: date, *, session: Session, policy: ReminderPolicy,
-                   channels: dict[int, list[str]]) -> list[Digest]:
+def plan_reminders(as_of: date, *, session: Session, policy: ReminderPolicy, channels: dict[int, list[str]],
+                   lines: list[tuple[Unit, TaskLine]] | None = None) -> list[Digest]:
     if not policy.calendar.is_workday(as_of):
         return []
     told = {(r.task_id, r.unit_id, r.rung) for r in session.exec(select(ReminderLog))}
     per_unit: dict[int, tuple[Unit, list[TaskLine]]] = {}
-    for unit, line in _lines(as_of, policy, session):
+    for unit, line in due_lines(as_of, policy, session) if lines is None else lines:
         per_unit.setdefault(unit.id, (unit, []))[1].append(line)
     digests = []
     for unit, lines in per_unit.values():
@@ -105,19 +106,21 @@ def plan_reminders(as_of: date, *, session: Session, policy: ReminderPolicy,
 
 
 def record_told(digest: Digest, key: str, *, session: Session) -> None:
-    """Remember the rungs a digest announced, in the same transaction that queues it."""
-    existing = {(r.task_id, r.rung) for r in session.exec(
-        select(ReminderLog).where(ReminderLog.unit_id == digest.unit.id))}
+    """Remember the rungs a digest announced, in the same transaction that queues it (one digest per channel
+    announces the same rungs: they are recorded once)."""
+    existing = {(r.task_id, r.rung) for r in session.new if isinstance(r, ReminderLog)
+                and r.unit_id == digest.unit.id}
     for line in digest.new:
         if (line.task_id, line.rung) not in existing:
             session.add(ReminderLog(task_id=line.task_id, unit_id=digest.unit.id, rung=line.rung, message_key=key))
             existing.add((line.task_id, line.rung))
 
 
-def overdue_for_escalation(as_of: date, *, session: Session, policy: ReminderPolicy) -> list[TaskLine]:
+def overdue_for_escalation(as_of: date, *, session: Session, policy: ReminderPolicy,
+                           lines: list[tuple[Unit, TaskLine]] | None = None) -> list[TaskLine]:
     """Lead assignments overdue by at least `escalate_after` working days, not escalated before."""
     if not policy.calendar.is_workday(as_of):
         return []
     told = {(r.task_id, r.unit_id) for r in session.exec(select(ReminderLog).where(ReminderLog.rung == "escalated"))}
-    return [line for unit, line in _lines(as_of, policy, session)
+    return [line for unit, line in (due_lines(as_of, policy, session) if lines is None else lines)
             if line.role == "lead" and -line.days_left >= policy.escalate_after and (line.task_id, unit.id) not in told]

@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 
 from models import STATUS_LABELS, Assignment, Document, StatusReport, Task, Unit
 from notifications.outbox import enqueue_rendered, unit_channels
+from reformflow.db import take_lock
 from supervision.directory import Directory
 
 COLUMNS = ("source", "code", "unit", "status", "progress", "note", "reported_at")
@@ -164,6 +165,7 @@ def queue_chases(as_of: date, *, session: Session, cutoff_day: int, days_before:
     period, cutoff = as_of.strftime("%Y-%m"), as_of.replace(day=cutoff_day)
     if not (cutoff.toordinal() - days_before <= as_of.toordinal() <= cutoff.toordinal()):
         return []
+    take_lock("report-chase", session=session)
     reported = {(r.task_id, r.unit_id) for r in session.exec(select(StatusReport).where(StatusReport.period == period))}
     pending: dict[int, tuple[Unit, list[ChaseLine]]] = {}
     query = (select(Assignment, Task, Unit, Document).join(Task, Task.id == Assignment.task_id)

@@ -14,7 +14,16 @@ from sqlmodel import Session, select
 
 from models import ReminderLog, Unit
 from notifications.outbox import enqueue_rendered, unit_channels
-from supervision.reminders import Digest, ReminderPolicy, TaskLine, overdue_for_escalation, plan_reminders, record_told
+from reformflow.db import take_lock
+from supervision.reminders import (
+    Digest,
+    ReminderPolicy,
+    TaskLine,
+    due_lines,
+    overdue_for_escalation,
+    plan_reminders,
+    record_told,
+)
 
 
 @dataclass
@@ -32,11 +41,14 @@ def _queue(key: str, unit: Unit, kind: str, channel: str, template: str, plan: S
 
 
 def queue_reminders(as_of: date, *, session: Session, policy: ReminderPolicy) -> SweepPlan:
-    """Plan today's digests and escalations and put them in the outbox, all in one transaction."""
+    """Plan today's digests and escalations and put them in the outbox, all in one transaction. A second sweep
+    running at the same time waits for this one, then finds nothing new to queue."""
+    take_lock("reminder-sweep", session=session)
     channels = unit_channels(session=session)
+    lines = due_lines(as_of, policy, session)
     plan = SweepPlan(as_of, policy.calendar.is_workday(as_of),
-                     plan_reminders(as_of, session=session, policy=policy, channels=channels),
-                     overdue_for_escalation(as_of, session=session, policy=policy))
+                     plan_reminders(as_of, session=session, policy=policy, channels=channels, lines=lines),
+                     overdue_for_escalation(as_of, session=session, policy=policy, lines=lines))
     office = session.exec(select(Unit).where(Unit.is_office)).one()
     for digest in plan.digests:
         key = digest.key(as_of)

@@ -20,8 +20,32 @@ class WorkingCalendar:
         self.extra_holidays = set(extra_holidays or [])
         self.extra_workdays = set(extra_workdays or [])
         self._warned: set[int] = set()
+        self._cumulative: dict[int, list[int]] = {}  # year → working days up to each day of that year
 
     def is_workday(self, day: date) -> bool:
+        cumulative = self._year(day.year)
+        index = day.timetuple().tm_yday
+        return cumulative[index] > cumulative[index - 1]
+
+    def _year(self, year: int) -> list[int]:
+        """Running count of working days through the year, computed once: a sweep asks about the same days
+        tens of thousands of times."""
+        if year not in self._cumulative:
+            running, counts = 0, [0]
+            day = date(year, 1, 1)
+            while day.year == year:
+                running += self._lookup(day)
+                counts.append(running)
+                day += timedelta(days=1)
+            self._cumulative[year] = counts
+        return self._cumulative[year]
+
+    def _through(self, day: date, origin: int) -> int:
+        """Working days from 1 January of the year `origin` through `day`."""
+        years = sum(self._year(y)[-1] for y in range(origin, day.year))
+        return years + self._year(day.year)[day.timetuple().tm_yday]
+
+    def _lookup(self, day: date) -> bool:
         if day in self.extra_workdays:
             return True
         if day in self.extra_holidays:
@@ -40,9 +64,8 @@ class WorkingCalendar:
 
         0 means due: the deadline is today, or falls before the next working day.
         """
-        if deadline >= today:
-            return sum(self.is_workday(today + timedelta(days=n)) for n in range(1, (deadline - today).days + 1))
-        return -sum(self.is_workday(deadline + timedelta(days=n)) for n in range(1, (today - deadline).days + 1))
+        origin = min(today.year, deadline.year)
+        return self._through(deadline, origin) - self._through(today, origin)
 
     def next_workday(self, day: date) -> date:
         day += timedelta(days=1)

@@ -118,3 +118,19 @@ def test_a_crash_mid_batch_loses_nothing(session, units, smtp_server, monkeypatc
     assert requeue(session=session, state="in_doubt", ids=[in_flight.id]) == 1  # the office checked: send it
     assert send_all(session).sent == [in_flight.id]
     assert len(mailbox.messages) == len(units)
+
+
+def test_a_robots_rate_limit_holds_messages_back_without_losing_them(session, tmp_path, httpserver):
+    httpserver.expect_request("/cgi-bin/webhook/send").respond_with_json({"errcode": 0, "errmsg": "ok"})
+    url = f"wecombot://KEY?base={httpserver.url_for('/').rstrip('/')}"
+    directory = load_directory(directory_file(tmp_path / "robots.yaml", {"市公安局": [("wecom", url)]}))
+    unit = sync_units(directory, session=session)["市公安局"]
+    for n in range(25):
+        enqueue(f"reminder:police:{n}:wecom", unit, "reminder", "wecom", OutgoingMessage(f"提醒{n}", "正文"),
+                session=session)
+    session.commit()
+    report = send_all(session)
+    assert (len(report.sent), len(report.deferred)) == (20, 5)
+    assert len(httpserver.log) == 20
+    waiting = session.exec(select(Message).where(Message.state == "queued")).all()
+    assert len(waiting) == 5 and all(m.attempts == 0 and m.next_attempt_at > utcnow() for m in waiting)

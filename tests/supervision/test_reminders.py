@@ -108,3 +108,24 @@ def test_long_digests_are_split_to_fit_a_chat_robot(session, tmp_path):
     assert all(len(m.body.encode()) <= 4000 and "| 文件 | 序号 |" in m.body for m in parts)
     assert parts[0].subject.endswith(f"（1/{len(parts)}）")
     assert all(sum(m.body.count(f"第{n}项改革任务推进") for m in parts) == 1 for n in range(1, 61))
+
+
+def test_two_sweeps_at_once_queue_each_message_once(reminder_ledger):
+    import threading
+
+    from reformflow import db
+
+    results = []
+
+    def run():
+        with db.session() as own:
+            results.append(sweep(own, TUESDAY))
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    queued = sorted(key for plan in results for key in plan.queued)
+    assert len(queued) == len(set(queued)) > 0  # each key queued by exactly one of the sweeps
+    assert len(reminder_ledger.exec(select(Message)).all()) == len(queued)

@@ -1,0 +1,144 @@
+"""Reminder planning and dispatch for a province-sized ledger, against a local SMTP server.
+
+    python -m bench.remind [--tasks 20000] [--units 500] [--repeat 3]
+
+Planning: queue_reminders over the whole ledger (one digest per unit). Dispatch: the outbox sending those
+digests through Apprise, one connection per message as the outbox does, against a plain smtplib loop that
+sends the same messages over one connection (no outbox, no retries, no per-recipient failure record).
+"""
+
+from __future__ import annotations
+
+import argparse
+import smtplib
+import statistics
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
+from email.message import EmailMessage
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+from sqlalchemy import insert, update
+from sqlmodel import select
+
+from models import Assignment, Contact, Document, Message, Task, Unit
+from notifications.outbox import dispatch, due_message_ids
+from reformflow import db
+from reformflow.config import settings
+from supervision.reminders import ReminderPolicy
+from supervision.sweep import queue_reminders
+from supervision.workdays import WorkingCalendar
+
+AS_OF = date(2020, 6, 23)
+
+
+class Sink:
+    def __init__(self):
+        self.count = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        self.count += 1
+        return "250 OK"
+
+
+def build_ledger(tasks: int, units: int, port: int) -> None:
+    with db.session() as session:
+        session.add(Unit(name="改革办", slug="reform-office", is_office=True))
+        document = Document(source="province.txt", title="全省改革任务清单", sha256="x", issued_on=date(2020, 1, 1))
+        session.add(document)
+        session.flush()
+        session.execute(insert(Unit), [{"name": f"单位{n:03d}", "slug": f"u{n:03d}", "is_office": False,
+                                        "is_leader": False} for n in range(units)])
+        ids = [u.id for u in session.exec(select(Unit).where(Unit.is_office.is_(False)))]
+        session.execute(insert(Contact), [{"unit_id": i, "channel": "email", "url": f"mailto://127.0.0.1:{port}/"
+                                           f"?from=office@example.gov.cn&to=u{i}@example.gov.cn"} for i in ids])
+        session.execute(insert(Task), [{
+            "document_id": document.id, "code": str(n), "title": f"任务{n}", "text": f"第{n}项改革任务。",
+            "original_text": "", "deadline": AS_OF + timedelta(days=n % 60 - 20), "status": "not_started",
+            "progress": 0, "lead_mentions": [], "co_mentions": []} for n in range(tasks)])
+        task_ids = list(session.exec(select(Task.id)))
+        rows = [{"task_id": t, "unit_id": ids[(k + r) % len(ids)], "role": "lead" if r == 0 else "co", "mention": ""}
+                for k, t in enumerate(task_ids) for r in range(3)]
+        session.execute(insert(Assignment), rows)
+        session.commit()
+
+
+def smtplib_loop(messages: list[Message], port: int) -> float:
+    start = time.perf_counter()
+    with smtplib.SMTP("127.0.0.1", port) as smtp:
+        for message in messages:
+            email = EmailMessage()
+            email["From"], email["To"], email["Subject"] = "office@example.gov.cn", "u@example.gov.cn", message.subject
+            email.set_content(message.body, subtype="html")
+            smtp.send_message(email)
+    return time.perf_counter() - start
+
+
+def run_once(tasks: int, units: int, port: int) -> tuple[float, float, float, float, int]:
+    with tempfile.TemporaryDirectory() as folder:
+        settings.data_dir, settings.database_url = Path(folder), None
+        build_ledger(tasks, units, port)
+        policy = ReminderPolicy(WorkingCalendar())
+        with db.session() as session:
+            start = time.perf_counter()
+            plan = queue_reminders(AS_OF, session=session, policy=policy)
+            planning = time.perf_counter() - start
+            ids = due_message_ids(session=session, limit=100_000)
+            messages = list(session.exec(select(Message).where(Message.id.in_(ids))))
+        start = time.perf_counter()
+        sent = parallel_dispatch(ids, workers=1)
+        outbox = time.perf_counter() - start
+        assert sent == len(plan.queued)
+        ids = requeue_all()
+        start = time.perf_counter()
+        assert parallel_dispatch(ids, workers=4) == len(ids)
+        parallel = time.perf_counter() - start
+        return planning, outbox, parallel, smtplib_loop(messages, port), len(ids)
+
+
+def parallel_dispatch(ids: list[int], workers: int) -> int:
+    """Batches of 50 on `workers` threads, as the flows' thread pool runs them."""
+    batches = [ids[n:n + 50] for n in range(0, len(ids), 50)]
+
+    def run(batch: list[int]) -> int:
+        with db.session() as own:
+            return len(dispatch(batch, session=own, max_attempts=3).sent)
+
+    with ThreadPoolExecutor(workers) as pool:
+        return sum(pool.map(run, batches))
+
+
+def requeue_all() -> list[int]:
+    with db.session() as session:
+        session.execute(update(Message).values(state="queued", attempts=0, sent_at=None))
+        session.commit()
+        return due_message_ids(session=session, limit=100_000)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tasks", type=int, default=20_000)
+    parser.add_argument("--units", type=int, default=500)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=8025 + int(time.time()) % 1000)
+    controller.start()
+    try:
+        runs = [run_once(args.tasks, args.units, controller.port) for _ in range(args.repeat)]
+    finally:
+        controller.stop()
+    messages = runs[0][4]
+    print(f"{args.tasks} tasks, {args.units} units, {args.tasks * 3} assignments: {messages} digests per sweep\n")
+    print("| step | min | median | per message |\n|---|---|---|---|")
+    for label, index in (("plan and queue (SQLite)", 0), ("dispatch through the outbox, 1 thread", 1),
+                         ("dispatch through the outbox, 4 threads", 2), ("plain smtplib loop, one connection", 3)):
+        values = [run[index] for run in runs]
+        print(f"| {label} | {min(values):.2f} s | {statistics.median(values):.2f} s | "
+              f"{statistics.median(values) / messages * 1000:.1f} ms |")
+
+
+if __name__ == "__main__":
+    main()

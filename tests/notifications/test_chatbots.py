@@ -1,0 +1,56 @@
+"""Chat robots against a local HTTP server standing in for WeCom, DingTalk and Feishu, table-driven."""
+
+import json
+
+import pytest
+
+from notifications.message import OutgoingMessage
+from notifications.send import send
+
+MESSAGE = OutgoingMessage("【改革任务提醒】市公安局", "| 序号 | 任务 |\n|---|---|\n| 1 | 升级平台 |\n")
+ROBOTS = [
+    # (name, url as written in the directory, path the vendor serves, ok answer, refusal)
+    ("wecom", "wecombot://KEY1", "/cgi-bin/webhook/send", {"errcode": 0, "errmsg": "ok"},
+     {"errcode": 45009, "errmsg": "api freq out of limit"}),
+    ("dingtalk", "dingtalk://SECRET@TOKEN1/", "/robot/send", {"errcode": 0, "errmsg": "ok"},
+     {"errcode": 130101, "errmsg": "send too fast"}),
+    ("feishu", "feishu://TOKEN1/", "/open-apis/bot/v2/hook/TOKEN1", {"code": 0, "msg": "success"},
+     {"code": 9499, "msg": "Bad Request"}),
+]
+
+
+def url_for(server, directory_url: str) -> str:
+    separator = "&" if "?" in directory_url else "?"
+    return f"{directory_url}{separator}base={server.url_for('/').rstrip('/')}"
+
+
+@pytest.mark.parametrize(("name", "url", "path", "ok", "refusal"), ROBOTS)
+def test_a_delivered_message_reaches_the_robot(httpserver, name, url, path, ok, refusal):
+    httpserver.expect_oneshot_request(path, method="POST").respond_with_json(ok)
+    assert send(url_for(httpserver, url), MESSAGE).ok
+    request, _ = httpserver.log[0]
+    assert "升级平台" in json.dumps(request.get_json(), ensure_ascii=False)
+    if name == "dingtalk":
+        assert request.args["access_token"] == "TOKEN1" and request.args["sign"]
+    if name == "wecom":
+        assert request.args["key"] == "KEY1"
+
+
+@pytest.mark.parametrize(("name", "url", "path", "ok", "refusal"), ROBOTS)
+def test_a_200_with_an_error_code_is_a_visible_failure(httpserver, name, url, path, ok, refusal):
+    httpserver.expect_oneshot_request(path, method="POST").respond_with_json(refusal)
+    delivery = send(url_for(httpserver, url), MESSAGE)
+    code = refusal.get("errcode", refusal.get("code"))
+    assert not delivery.ok and f"errcode {code}" in delivery.error
+
+
+@pytest.mark.parametrize(("name", "url", "path", "ok", "refusal"), ROBOTS)
+def test_a_server_error_is_a_visible_failure(httpserver, name, url, path, ok, refusal):
+    httpserver.expect_oneshot_request(path, method="POST").respond_with_data("oops", status=500)
+    delivery = send(url_for(httpserver, url), MESSAGE)
+    assert not delivery.ok and "HTTP 500" in delivery.error
+
+
+def test_an_unreachable_robot_is_a_visible_failure():
+    delivery = send("wecombot://KEY1?base=http://127.0.0.1:9", MESSAGE)
+    assert not delivery.ok and "unreachable" in delivery.error
