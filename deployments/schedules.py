@@ -14,24 +14,21 @@ from flows.collect import collect_reports
 from flows.remind import reminder_sweep
 from reformflow.config import settings
 
-REMINDER_CRON = "0 9 * * 1-5"  # working-day mornings; holidays and 调休 are the reminder policy's business
-CHASE_CRON = "30 9 * * *"  # daily; the flow only nudges within the days before the report cut-off
-BULLETIN_CRON = "0 9 1 * *"  # the 1st of each month, for the month just ended
-
 
 def build_deployments(timezone: str | None = None) -> list[RunnerDeployment]:
     zone = timezone or settings.timezone
     return [
         reminder_sweep.to_deployment(
-            name="daily-reminders", schedule=Cron(REMINDER_CRON, timezone=zone), tags=["reformflow", "remind"],
+            name="daily-reminders", schedule=Cron(settings.reminder_cron, timezone=zone), tags=["reformflow", "remind"],
             description="Deadline reminders to agencies (one digest per unit and channel) and escalation of "
                         "long-overdue tasks to the reform office. Safe to re-run: nothing is sent twice."),
         collect_reports.to_deployment(
-            name="report-chasing", schedule=Cron(CHASE_CRON, timezone=zone), tags=["reformflow", "reports"],
+            name="report-chasing", schedule=Cron(settings.chase_cron, timezone=zone), tags=["reformflow", "reports"],
             description="Chases units that have not filed this month's status report, in the days before the "
                         "cut-off day (REFORMFLOW_REPORT_CUTOFF_DAY)."),
         monthly_bulletin.to_deployment(
-            name="monthly-bulletin", schedule=Cron(BULLETIN_CRON, timezone=zone), tags=["reformflow", "bulletin"],
+            name="monthly-bulletin", schedule=Cron(settings.bulletin_cron, timezone=zone),
+            tags=["reformflow", "bulletin"],
             description="The monthly bulletin (月度通报): numbers, overdue list, units that did not report; "
                         "HTML/Markdown/JSON files and a summary to the office. Re-running keeps earlier versions."),
     ]

@@ -124,6 +124,8 @@ class Message(SQLModel, table=True):
     subject: str
     body: str = Field(sa_column=Column(Text, nullable=False))
     body_format: str = "markdown"  # markdown | html
+    attachments: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False,
+                                                                         server_default="[]"))
     # queued | sending | sent | failed | dead | in_doubt (the sender died mid-send: the office decides)
     state: str = Field(default="queued", index=True)
     attempts: int = 0
@@ -158,6 +160,7 @@ class Bulletin(SQLModel, table=True):
     json_path: str
     html_path: str
     markdown_path: str
+    docx_path: str | None = None
     generated_at: datetime = Field(default_factory=utcnow)
 
 

@@ -10,3 +10,4 @@ class OutgoingMessage:
     subject: str
     body: str
     format: str = "markdown"  # markdown (chat, the local outbox) | html (email)
+    attachments: tuple[str, ...] = ()  # file paths with ASCII names (email only: chat robots drop them)

@@ -35,7 +35,8 @@ def enqueue(key: str, unit: Unit, kind: str, channel: str, message: OutgoingMess
     try:
         with session.begin_nested():  # a concurrent sweep may insert the same key first
             session.add(Message(idempotency_key=key, unit_id=unit.id, kind=kind, channel=channel,
-                                subject=message.subject, body=message.body, body_format=message.format))
+                                subject=message.subject, body=message.body, body_format=message.format,
+                                attachments=list(message.attachments)))
     except IntegrityError:
         return False
     return True
@@ -152,7 +153,8 @@ def dispatch(message_ids: list[int], *, session: Session, max_attempts: int,
             report.deferred.append(message_id)
             continue
         url = _contact_url(message, session=session)
-        delivery = (sender(url, OutgoingMessage(message.subject, message.body, message.body_format)) if url
+        outgoing = OutgoingMessage(message.subject, message.body, message.body_format, tuple(message.attachments))
+        delivery = (sender(url, outgoing) if url
                     else Delivery(False, f"no {message.channel} contact for this unit"))
         _record(message, delivery, max_attempts)
         session.add(message)

@@ -62,7 +62,8 @@ def send(url: str, message: OutgoingMessage) -> Delivery:
     logger.addHandler(capture)
     try:
         body_format = apprise.NotifyFormat.HTML if message.format == "html" else apprise.NotifyFormat.MARKDOWN
-        ok = notifier.notify(body=message.body, title=message.subject, body_format=body_format)
+        attach = apprise.AppriseAttachment(list(message.attachments)) if message.attachments else None
+        ok = notifier.notify(body=message.body, title=message.subject, body_format=body_format, attach=attach)
     finally:
         logger.removeHandler(capture)
     if ok:

@@ -185,6 +185,7 @@ def demo(as_of: Annotated[str, typer.Option(help="The demo's date, inside the do
     typer.echo(f"  HTML:     {Path(result['bulletin']['html']).resolve()}")
     typer.echo(f"  Markdown: {Path(result['bulletin']['markdown']).resolve()}")
     typer.echo(f"  JSON:     {Path(result['bulletin']['json']).resolve()}")
+    typer.echo(f"  Word:     {Path(result['bulletin']['docx']).resolve()}")
     typer.echo(f"Outbox: {outbox} ({len(files)} messages; one folder per unit)")
 
 

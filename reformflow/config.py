@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, time
 from pathlib import Path
 
-from pydantic import SecretStr, field_validator
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -37,8 +37,12 @@ class Settings(BaseSettings):
     report_cutoff_day: int = 25
     chase_days_before_cutoff: int = 5
     max_send_attempts: int = 5
-    # Where the reform office itself receives summaries (an Apprise URL). Secrets go in the environment.
-    office_notify_url: SecretStr = SecretStr("outbox://reform-office")
+    # Schedules of the deployments (cron, office time zone).
+    reminder_cron: str = "0 9 * * *"  # daily; the sweep itself skips days off and honours 调休 workdays
+    chase_cron: str = "30 9 * * *"  # daily; nudges only within the days before the report cut-off
+    bulletin_cron: str = "0 9 1 * *"  # the 1st of each month, for the month just ended
+    # Where the bulletin folder is published for readers (intranet); chat summaries link there.
+    public_base_url: str | None = None
 
     @field_validator("report_cutoff_day")
     @classmethod

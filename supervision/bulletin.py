@@ -8,6 +8,7 @@ report for the period and it is not completed.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from collections import defaultdict
@@ -19,6 +20,7 @@ from sqlmodel import Session, select
 
 from models import Assignment, Bulletin, Document, StatusReport, Task, Unit
 from notifications.render import render_text
+from supervision.bulletin_docs import area_chart, completion_chart, write_docx
 
 RULES = ("绿灯：按计划推进；黄灯：进度落后于时间进度（自文件印发至完成时限已过时间的比例），或牵头单位报告滞后；"
          "红灯：已超过完成时限仍未完成。长期坚持类任务无完成时限，按报送情况判断。"
@@ -122,7 +124,8 @@ class PublishedBulletin:
     new_version: bool
 
 
-def publish_bulletin(data: dict, out_dir: Path, *, session: Session) -> PublishedBulletin:
+def publish_bulletin(data: dict, out_dir: Path, *, session: Session, office: str = "优化营商环境改革工作领导小组办公室"
+                     ) -> PublishedBulletin:
     """Write the files of a new version, unless the latest version already has exactly these numbers."""
     payload = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
     digest = hashlib.sha256(payload.encode()).hexdigest()
@@ -135,12 +138,20 @@ def publish_bulletin(data: dict, out_dir: Path, *, session: Session) -> Publishe
     version = latest.version + 1 if latest else 1
     folder = out_dir / period / f"v{version}"
     folder.mkdir(parents=True, exist_ok=True)
-    paths = {"json": folder / "bulletin.json", "html": folder / "bulletin.html", "md": folder / "bulletin.md"}
+    # ASCII file names: mail clients mangle Chinese attachment names.
+    paths = {"json": folder / "bulletin.json", "html": folder / "bulletin.html", "md": folder / "bulletin.md",
+             "docx": folder / f"bulletin-{period}-v{version}.docx"}
+    charts = {"completion": completion_chart(data, folder / "completion-by-unit.png"),
+              "areas": area_chart(data, folder / "status-by-area.png")}
+    embedded = {name: "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode()
+                for name, path in charts.items()}
     paths["json"].write_text(payload + "\n", encoding="utf-8")
-    paths["html"].write_text(render_text("bulletin.html.j2", b=data), encoding="utf-8")
+    paths["html"].write_text(render_text("bulletin.html.j2", b=data, charts=embedded), encoding="utf-8")
     paths["md"].write_text(markdown, encoding="utf-8")
+    write_docx(data, charts, paths["docx"], office)
     record = Bulletin(period=period, as_of=date.fromisoformat(data["as_of"]), version=version, digest=digest,
-                      json_path=str(paths["json"]), html_path=str(paths["html"]), markdown_path=str(paths["md"]))
+                      json_path=str(paths["json"]), html_path=str(paths["html"]), markdown_path=str(paths["md"]),
+                      docx_path=str(paths["docx"]))
     session.add(record)
     session.commit()
     return PublishedBulletin(record, data, markdown, new_version=True)

@@ -18,7 +18,17 @@ def test_every_deployment_runs_at_its_local_time_in_shanghai():
     assert set(deployments) == {"daily-reminders", "report-chasing", "monthly-bulletin"}
     start = datetime(2026, 11, 20, 23, 0, tzinfo=ZoneInfo("UTC"))  # 07:00 on Saturday 21 November in Shanghai
     reminders = next_local_runs(deployments["daily-reminders"], start)
-    assert [(r.strftime("%a %d %H:%M")) for r in reminders] == ["Mon 23 09:00", "Tue 24 09:00", "Wed 25 09:00"]
+    # every day at 09:00 office time: the sweep skips days off itself, and works on 调休 weekends
+    assert [(r.strftime("%a %d %H:%M")) for r in reminders] == ["Sat 21 09:00", "Sun 22 09:00", "Mon 23 09:00"]
     bulletin = next_local_runs(deployments["monthly-bulletin"], start, 2)
     assert [(r.month, r.day, r.hour) for r in bulletin] == [(12, 1, 9), (1, 1, 9)]
     assert all(d.description and "reformflow" in d.tags for d in deployments.values())
+
+
+def test_schedules_are_configurable(monkeypatch):
+    from reformflow.config import settings
+
+    monkeypatch.setattr(settings, "bulletin_cron", "30 8 2 * *")
+    bulletin = next(d for d in build_deployments() if d.name == "monthly-bulletin")
+    run = next_local_runs(bulletin, datetime(2026, 11, 20, tzinfo=ZoneInfo("UTC")), 1)[0]
+    assert (run.day, run.hour, run.minute, run.utcoffset().total_seconds()) == (2, 8, 30, 8 * 3600)

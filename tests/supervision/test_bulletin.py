@@ -78,3 +78,30 @@ def test_published_files_escape_agency_text_and_keep_versions(bulletin, session,
     changed = publish_bulletin({**bulletin, "as_of": "2020-06-24"}, data_dir / "bulletins", session=session)
     assert (changed.new_version, changed.record.version) == (True, 2)
     assert Path(first.record.html_path).read_text(encoding="utf-8") == html  # the earlier version stays
+
+
+def test_charts_and_the_word_notice_carry_chinese_text(bulletin, session, data_dir):
+    import docx
+    from docx.oxml.ns import qn
+
+    published = publish_bulletin(bulletin, data_dir / "bulletins", session=session, office="某市改革办")
+    folder = Path(published.record.html_path).parent
+    assert (folder / "completion-by-unit.png").stat().st_size > 5000
+    assert published.record.docx_path.endswith("bulletin-2020-06-v1.docx")  # ASCII: safe as an attachment
+    notice = docx.Document(published.record.docx_path)
+    text = "\n".join(p.text for p in notice.paragraphs)
+    assert "优化营商环境改革任务月度通报（2020-06）" in text and "某市改革办" in text
+    assert notice.tables[0].rows[1].cells[1].text == "B局"
+    fonts = {r._element.rPr.rFonts.get(qn("w:eastAsia")) for p in notice.paragraphs for r in p.runs if r.text}
+    assert fonts == {"Noto Sans CJK SC"}
+    assert len(notice.inline_shapes) == 2
+    html = Path(published.record.html_path).read_text(encoding="utf-8")
+    assert html.count('src="data:image/png;base64,') == 2
+
+
+def test_a_missing_chinese_font_is_an_error_not_empty_boxes(monkeypatch):
+    from supervision import bulletin_docs
+
+    monkeypatch.setattr(bulletin_docs, "CJK_FONT", "Nonexistent CJK")
+    with pytest.raises(bulletin_docs.MissingFontError, match="apt-get install fonts-noto-cjk"):
+        bulletin_docs.cjk_font()

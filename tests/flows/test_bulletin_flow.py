@@ -1,0 +1,41 @@
+"""monthly-bulletin on the real Prefect engine, delivered by email with the Word notice attached."""
+
+import email
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from flows import common
+from flows.bulletin import monthly_bulletin
+from reformflow import db
+from supervision.assignment import assign_tasks
+from supervision.directory import load_directory
+from supervision.ledger import store_document
+from tests.factories import directory_file, document, no_decisions, task
+
+pytestmark = pytest.mark.usefixtures("prefect_server")
+
+
+def test_the_bulletin_is_emailed_once_with_its_word_notice(data_dir, tmp_path, smtp_server, monkeypatch):
+    mailbox, port = smtp_server
+    mail = f"mailto://127.0.0.1:{port}/?from=office@example.gov.cn&to=leaders@example.gov.cn"
+    with db.session() as session:
+        store_document(document([task("1", ["市公安局"], deadline=date(2020, 5, 31))]), session=session)
+        directory = load_directory(directory_file(tmp_path / "d.yaml", {"市公安局": [("outbox", "outbox://police")]},
+                                                  office_contacts=[("email", mail)]))
+        assign_tasks(directory, no_decisions(), session=session)
+        session.commit()
+    monkeypatch.setattr(common, "office_now", lambda: datetime(2020, 7, 1, 9, 5, tzinfo=ZoneInfo("Asia/Shanghai")))
+
+    result = monthly_bulletin("2020-06", date(2020, 6, 30))
+    assert result["totals"]["overdue"] == 1 and result["version"] == 1
+    (_, recipients, content), = mailbox.messages
+    parsed = email.message_from_bytes(content)
+    names = [part.get_filename() for part in parsed.walk() if part.get_filename()]
+    assert recipients == ["leaders@example.gov.cn"] and names == ["bulletin-2020-06-v1.docx"]
+    html = next(p for p in parsed.walk() if p.get_content_type() == "text/html").get_payload(decode=True)
+    assert "优化营商环境改革任务月度通报" in html.decode("utf-8")
+
+    again = monthly_bulletin("2020-06", date(2020, 6, 30))
+    assert again["version"] == 1 and len(mailbox.messages) == 1  # same numbers: same version, no second email
