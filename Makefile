@@ -3,13 +3,17 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint serve bench clean system-deps
+.PHONY: demo test lint serve bench clean system-deps test-deps
 
-# Debian packages: a CJK font for the bulletin's charts and Word notice. Installed only when missing.
+# Debian packages, installed only when missing: a CJK font for the bulletin's charts and Word notice, and
+# (for the tests) Chromium, which drives the web pages as a person would.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq
 system-deps:
-	@fc-list 2>/dev/null | grep -q "Noto Sans CJK" || { $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-noto-cjk fontconfig; }
+	@fc-list 2>/dev/null | grep -q "Noto Sans CJK" || { $(SUDO) apt-get update -qq && $(APT) fonts-noto-cjk fontconfig; }
+
+test-deps: system-deps
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(APT) chromium; }
 
 $(BIN)/.installed: pyproject.toml | system-deps
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,7 +24,7 @@ $(BIN)/.installed: pyproject.toml | system-deps
 demo: $(BIN)/.installed
 	$(BIN)/reformflow demo
 
-test: $(BIN)/.installed
+test: $(BIN)/.installed test-deps
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
@@ -30,6 +34,8 @@ lint: $(BIN)/.installed
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench.extract
 	$(BIN)/python -m bench.suggest_eval
+	$(BIN)/python -m bench.remind
+	$(BIN)/python -m bench.bulletin
 
 serve: $(BIN)/.installed
 	$(BIN)/reformflow serve

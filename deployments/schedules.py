@@ -7,17 +7,27 @@ without a time zone run in UTC, so every schedule names the office's zone explic
 from __future__ import annotations
 
 from prefect.deployments.runner import RunnerDeployment
+from prefect.events import DeploymentEventTrigger
 from prefect.schedules import Cron
 
 from flows.bulletin import monthly_bulletin
 from flows.collect import collect_reports
+from flows.ingest import ingest_report_flow
 from flows.remind import reminder_sweep
+from intake.events import SUBMITTED
 from reformflow.config import settings
 
 
 def build_deployments(timezone: str | None = None) -> list[RunnerDeployment]:
     zone = timezone or settings.timezone
     return [
+        ingest_report_flow.to_deployment(
+            name="on-report-submitted", tags=["reformflow", "reports"],
+            triggers=[DeploymentEventTrigger(expect={SUBMITTED},
+                                             parameters={"report_id": "{{ event.payload.report_id }}"})],
+            description="Runs for every report an agency files on the intake page (event "
+                        "reformflow.report.submitted): updates the task and tells the office about completion "
+                        "claims and extension requests."),
         reminder_sweep.to_deployment(
             name="daily-reminders", schedule=Cron(settings.reminder_cron, timezone=zone), tags=["reformflow", "remind"],
             description="Deadline reminders to agencies (one digest per unit and channel) and escalation of "

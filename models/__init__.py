@@ -6,6 +6,7 @@ from models.ledger import (
     Contact,
     Document,
     DocumentRevision,
+    Evidence,
     Lock,
     Message,
     ReminderLog,
@@ -23,7 +24,9 @@ STATUS_LABELS = {
     "extension_requested": "申请延期",
 }
 
+REVIEW_LABELS = {"accepted": "已销号", "returned": "退回", "approved": "延期已批准", "rejected": "延期未批准"}
+
 __all__ = [
-    "STATUS_LABELS", "Assignment", "Bulletin", "Contact", "Document", "DocumentRevision", "Lock", "Message",
-    "ReminderLog", "StatusReport", "Task", "Unit", "utcnow",
+    "REVIEW_LABELS", "STATUS_LABELS", "Assignment", "Bulletin", "Contact", "Document", "DocumentRevision", "Evidence",
+    "Lock", "Message", "ReminderLog", "StatusReport", "Task", "Unit", "utcnow",
 ]

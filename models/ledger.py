@@ -62,6 +62,14 @@ class Task(SQLModel, table=True):
     co_mentions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     status: str = "not_started"  # not_started | in_progress | completed | lagging | extension_requested
     progress: int = 0
+    # An extension the office approved; `deadline` keeps the original on record.
+    extended_deadline: date | None = None
+    closed_at: datetime | None = None  # 销号: the office accepted the completion
+
+    @property
+    def due(self) -> date | None:
+        """The deadline in force: an approved extension, else the original."""
+        return self.extended_deadline or self.deadline
     removed_at: datetime | None = None  # dropped from a revised document; kept with its reports
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -145,8 +153,27 @@ class StatusReport(SQLModel, table=True):
     period: str = Field(index=True, description="YYYY-MM")
     status: str
     progress: int
-    narrative: str = Field(default="", sa_column=Column(Text, nullable=False))
+    narrative: str = Field(default="", sa_column=Column(Text, nullable=False))  # 进展情况
+    problems: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))  # 存在问题
+    next_steps: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))  # 下步计划
+    requested_deadline: date | None = None  # with 申请延期
     submitted_at: datetime
+    source: str = Field(default="import", sa_column_kwargs={"server_default": "import"})  # web | import
+    # The office's review of a completion claim or an extension request: accepted | returned | approved | rejected
+    review: str | None = None
+    review_comment: str | None = None
+    reviewed_at: datetime | None = None
+
+
+class Evidence(SQLModel, table=True):
+    """A file attached to a report, stored under its hash; served back only as a download."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="statusreport.id", index=True)
+    file_name: str  # as uploaded, for display
+    stored_as: str  # sha256 of the content
+    content_type: str
+    size: int
 
 
 class Bulletin(SQLModel, table=True):

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from models import STATUS_LABELS
+from models import REVIEW_LABELS, STATUS_LABELS
 from notifications.message import OutgoingMessage
 from templates import TEMPLATE_DIR
 
@@ -31,6 +31,7 @@ def environment() -> Environment:
     )
     env.filters["md"] = escape_markdown
     env.filters["status"] = lambda key: STATUS_LABELS.get(key, key)
+    env.filters["review"] = lambda key: REVIEW_LABELS.get(key, key)
     env.filters["cn_date"] = lambda d: f"{d.year}年{d.month}月{d.day}日" if isinstance(d, date) else "—"
     return env
 
@@ -78,8 +79,9 @@ def split_markdown(body: str, limit: int) -> list[str]:
             end += 1
         head, rows, tail = lines[:separator + 1], lines[separator + 1:end], lines[end:]
     parts, current = [], []
+    room = limit - len("\n".join(tail).encode()) - 1  # every part keeps room for the closing text
     for row in rows:
-        if current and len("\n".join([*head, *current, row]).encode()) + 1 > limit:
+        if current and len("\n".join([*head, *current, row]).encode()) + 1 > room:
             parts.append(current)
             current = []
         current.append(row)

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from reformflow.config import SAMPLES, settings
+from reformflow.reports_cli import app as reports_app
 from reformflow.units_cli import app as units_app
 
 # Before Prefect is imported: no telemetry (there is no internet, and it locks SQLite at start-up), a slow
@@ -24,7 +25,6 @@ Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
 
 app = typer.Typer(help="ReformFlow: supervise reform task lists, from policy documents to the monthly bulletin.",
                   no_args_is_help=True, add_completion=False)
-reports_app = typer.Typer(help="Status reports filed by agencies.", no_args_is_help=True)
 outbox_app = typer.Typer(help="The outbox: every message ReformFlow sends, and the ones that failed.",
                          no_args_is_help=True)
 app.add_typer(reports_app, name="reports")
@@ -132,20 +132,15 @@ def collect(as_of: AsOf = None,
     typer.echo(json.dumps(collect_reports(_date(as_of), str(reports) if reports else None), ensure_ascii=False))
 
 
-@reports_app.command("import")
-def reports_import(file: Path):
-    """Import a report CSV (source, code, unit, status, progress, note, reported_at): all rows or none."""
-    from reformflow import db
-    from supervision.directory import load_directory
-    from supervision.reports import ReportImportError, import_reports
+@app.command()
+def web(host: Annotated[str, typer.Option()] = "127.0.0.1", port: Annotated[int, typer.Option()] = 8000):
+    """Serve the report intake page for agencies (their personal links point here)."""
+    import uvicorn
 
-    with db.session() as session:
-        try:
-            result = import_reports(file, load_directory(settings.directory_file), session=session,
-                                    timezone=settings.timezone)
-        except ReportImportError as exc:
-            _fail(str(exc))
-    typer.echo(f"{file.name}: {result.imported} reports imported, {result.already_present} already present")
+    from intake.app import create_app
+    from intake.events import after_submit_handler
+
+    uvicorn.run(create_app(after_submit=after_submit_handler()), host=host, port=port)
 
 
 @app.command()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, time
 from pathlib import Path
 
-from pydantic import field_validator
+from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -37,6 +37,13 @@ class Settings(BaseSettings):
     report_cutoff_day: int = 25
     chase_days_before_cutoff: int = 5
     max_send_attempts: int = 5
+    # Personal report links: signed with this key, valid this many days. Production must set the key; the
+    # embedded default keeps a generated one in the data directory.
+    secret_key: SecretStr | None = None
+    production: bool = False
+    link_valid_days: int = 45
+    intake_base_url: str = "http://127.0.0.1:8000"
+    evidence_max_bytes: int = 10 * 1024 * 1024
     # Schedules of the deployments (cron, office time zone).
     reminder_cron: str = "0 9 * * *"  # daily; the sweep itself skips days off and honours 调休 workdays
     chase_cron: str = "30 9 * * *"  # daily; nudges only within the days before the report cut-off

@@ -30,12 +30,12 @@ RULES = ("绿灯：按计划推进；黄灯：进度落后于时间进度（自�
 def _light(task: Task, start: date, as_of: date) -> str:
     if task.status == "completed":
         return "completed"
-    if task.deadline and task.deadline < as_of:
+    if task.due and task.due < as_of:
         return "overdue"
     if task.status == "lagging":
         return "at_risk"
-    if task.deadline and task.deadline > start:
-        elapsed = min(1.0, max(0.0, (as_of - start).days / (task.deadline - start).days))
+    if task.due and task.due > start:
+        elapsed = min(1.0, max(0.0, (as_of - start).days / (task.due - start).days))
         if task.progress < elapsed * 100:
             return "at_risk"
     return "on_track"
@@ -72,7 +72,7 @@ def compute_bulletin(period: str, as_of: date, *, session: Session) -> dict:
             _count_unit(per_unit, units[a.unit_id], a.role, light, (task.id, a.unit_id) in reported)
         if light == "overdue":
             overdue.append({"source": document.source, "code": task.code, "title": task.title,
-                            "deadline": task.deadline.isoformat(), "days_overdue": (as_of - task.deadline).days,
+                            "deadline": task.due.isoformat(), "days_overdue": (as_of - task.due).days,
                             "lead_units": leads})
         tasks_out.append({"source": document.source, "code": task.code, "title": task.title, "light": light,
                           "status": task.status, "progress": task.progress, "lead_units": leads,

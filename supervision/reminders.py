@@ -78,11 +78,11 @@ def due_lines(as_of: date, policy: ReminderPolicy, session: Session) -> list[tup
     """Every open assignment that has reached a rung today, with its unit."""
     lines = []
     for assignment, task, unit, document in _open_assignments(session):
-        days_left = policy.calendar.workdays_until(as_of, task.deadline)
+        days_left = policy.calendar.workdays_until(as_of, task.due)
         rung = policy.rung(days_left)
         if rung is not None:
             lines.append((unit, TaskLine(task.id, document.source, document.title, task.code, task.title,
-                                         task.deadline, days_left, assignment.role, rung, unit.id, unit.name)))
+                                         task.due, days_left, assignment.role, rung, unit.id, unit.name)))
     return lines
 
 

@@ -1,13 +1,13 @@
-"""Status reports (情况报送): importing a filled CSV all-or-nothing, and chasing units that have not reported.
+"""Status reports (情况报送): importing a filled CSV or Excel sheet all-or-nothing, and chasing units that have
+not reported.
 
-A CSV has the columns `source, code, unit, status, progress, note, reported_at`. Every row is checked
-before anything is stored; one bad row means nothing from the file is stored, and every error is listed
-with its row and column.
+A file has the columns `source, code, unit, status, progress, note, reported_at` (or the template's Chinese
+headers). Every row is checked before anything is stored; one bad row means nothing from the file is stored,
+and every error is listed with its sheet, row and column.
 """
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -19,8 +19,9 @@ from models import STATUS_LABELS, Assignment, Document, StatusReport, Task, Unit
 from notifications.outbox import enqueue_rendered, unit_channels
 from reformflow.db import take_lock
 from supervision.directory import Directory
+from supervision.links import report_link
+from supervision.report_files import ReportFileError, read_rows
 
-COLUMNS = ("source", "code", "unit", "status", "progress", "note", "reported_at")
 _STATUS_BY_WORD = {**{key: key for key in STATUS_LABELS}, **{label: key for key, label in STATUS_LABELS.items()}}
 
 
@@ -65,10 +66,10 @@ class _Checker:
             select(Task, Document).join(Document, Document.id == Task.document_id))}
         self.assigned = {(a.task_id, a.unit_id) for a in session.exec(select(Assignment))}
 
-    def error(self, row: int, column: str, message: str) -> None:
-        self.errors.append(f"{self.path.name} row {row}, column {column}: {message}")
+    def error(self, row: str, column: str, message: str) -> None:
+        self.errors.append(f"{self.path.name} {row}, column {column}: {message}")
 
-    def check(self, row: int, values: dict[str, str]) -> _Row | None:
+    def check(self, row: str, values: dict[str, str]) -> _Row | None:
         before = len(self.errors)
         task = self.tasks.get((values["source"].strip(), values["code"].strip()))
         if task is None:
@@ -91,7 +92,7 @@ class _Checker:
             return None
         return _Row(task, unit, status, progress, values["note"].strip(), submitted_at)
 
-    def _progress(self, row: int, value: str) -> int:
+    def _progress(self, row: str, value: str) -> int:
         try:
             progress = int(value.strip().rstrip("%"))
         except ValueError:
@@ -103,15 +104,11 @@ class _Checker:
 
 
 def import_reports(path: Path, directory: Directory, *, session: Session, timezone: str) -> ReportImport:
+    """A filled CSV or Excel sheet: every row is checked first; one bad row and nothing is imported."""
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-            if missing:
-                raise ReportImportError(path, [f"{path.name} row 1: missing column(s) {', '.join(missing)}"])
-            raw_rows = list(enumerate(reader, start=2))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ReportImportError(path, [f"{path.name}: cannot read: {exc}"]) from exc
+        raw_rows = read_rows(path)
+    except ReportFileError as exc:
+        raise ReportImportError(path, [str(exc)]) from exc
     checker = _Checker(path, directory, session, ZoneInfo(timezone))
     rows = [checker.check(number, values) for number, values in raw_rows]
     if checker.errors:
@@ -179,6 +176,7 @@ def queue_chases(as_of: date, *, session: Session, cutoff_day: int, days_before:
     for unit, lines in pending.values():
         for channel in channels.get(unit.id, []):
             queued += enqueue_rendered(f"chase:{unit.slug}:{period}:{channel}", unit, "chase", channel, "chase",
-                                       session=session, unit=unit, tasks=lines, period=period, cutoff=cutoff)
+                                       session=session, unit=unit, tasks=lines, period=period, cutoff=cutoff,
+                                       link=report_link(unit.slug, period))
     session.commit()
     return queued

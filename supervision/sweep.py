@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from models import ReminderLog, Unit
 from notifications.outbox import enqueue_rendered, unit_channels
 from reformflow.db import take_lock
+from supervision.links import report_link
 from supervision.reminders import (
     Digest,
     ReminderPolicy,
@@ -53,7 +54,8 @@ def queue_reminders(as_of: date, *, session: Session, policy: ReminderPolicy) ->
     for digest in plan.digests:
         key = digest.key(as_of)
         _queue(key, digest.unit, "reminder", digest.channel, "reminder", plan, session=session,
-               digest=digest, as_of=as_of, office_name=office.name)
+               digest=digest, as_of=as_of, office_name=office.name,
+               link=report_link(digest.unit.slug, as_of.strftime("%Y-%m")))
         record_told(digest, key, session=session)
     if plan.escalations:
         _queue_escalations(plan, office, channels, policy, session=session)

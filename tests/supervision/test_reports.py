@@ -64,7 +64,7 @@ def test_one_bad_row_means_nothing_is_imported(session, tmp_path, directory, row
 def test_missing_columns_are_named(session, tmp_path, directory):
     path = tmp_path / "bad.csv"
     path.write_text("source,code,unit\nplan.txt,1,市公安局\n", encoding="utf-8")
-    with pytest.raises(ReportImportError, match="missing column\\(s\\) status, progress, note, reported_at"):
+    with pytest.raises(ReportImportError, match=r"row 1: missing column\(s\) 状态 \(status\), 进度 \(progress\)"):
         import_reports(path, directory, session=session, timezone="Asia/Shanghai")
 
 
@@ -76,3 +76,26 @@ def test_units_without_a_report_are_chased_once_before_the_cutoff(session, tmp_p
     chase = session.exec(select(Message).where(Message.kind == "chase")).one()
     assert "2项改革任务未报送2020-06" in chase.body
     assert queue_chases(date(2020, 6, 22), session=session, cutoff_day=25, days_before=5) == []
+
+
+def test_the_excel_template_filled_in_imports_and_a_bad_row_is_named(session, tmp_path, directory):
+    from openpyxl import load_workbook
+
+    from models import Unit
+    from supervision.report_files import write_template
+
+    unit = session.exec(select(Unit).where(Unit.name == "市税务局")).one()
+    path = write_template(unit, "2020-06", tmp_path / "tax.xlsx", session=session)
+    workbook = load_workbook(path)
+    sheet = workbook["2020-06"]
+    assert [c.value for c in sheet[1]][:5] == ["文件", "序号", "任务名称", "职责", "完成时限"]
+    assert [(r[1].value, r[3].value) for r in sheet.iter_rows(min_row=2)] == [("1", "配合"), ("2", "牵头")]
+    sheet["G2"], sheet["H2"], sheet["I2"], sheet["J2"] = "推进中", 50, "数据对接完成。", "2020-06-20"
+    sheet["G3"], sheet["H3"], sheet["I3"], sheet["J3"] = "推进中", 150, "进行中。", "2020-06-20"
+    workbook.save(path)
+    with pytest.raises(ReportImportError, match=r"tax\.xlsx sheet 2020-06 row 3, column progress: 150"):
+        import_reports(path, directory, session=session, timezone="Asia/Shanghai")
+    assert session.exec(select(StatusReport)).all() == []
+    sheet["H3"] = 30
+    workbook.save(path)
+    assert import_reports(path, directory, session=session, timezone="Asia/Shanghai").imported == 2

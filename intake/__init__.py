@@ -1,0 +1,1 @@
+"""The report intake web app for agencies (情况报送)."""

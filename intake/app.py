@@ -1,0 +1,162 @@
+"""The report intake page: an agency opens its personal link, sees only its own tasks, files its report.
+
+Server-rendered (FastAPI + Jinja2), no JavaScript, readable on a phone. The link is a signed token for one unit
+and one period; a form carries a CSRF token matching a SameSite cookie. Nothing is stored unless the whole
+submission is valid; every error is shown beside its field.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import secrets
+from collections import defaultdict
+from zoneinfo import ZoneInfo
+
+from fastapi import FastAPI, Form, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlmodel import select
+
+from models import STATUS_LABELS, Assignment, Document, Evidence, StatusReport, Task, Unit
+from notifications.render import environment
+from reformflow import db
+from reformflow.config import settings
+from supervision.links import LinkError, LinkScope, read_token
+from supervision.submissions import check_evidence, check_submission, store_submission
+
+logger = logging.getLogger(__name__)
+CSRF_COOKIE = "rf_csrf"
+templates = Jinja2Templates(env=environment())
+
+
+def create_app(after_submit=None) -> FastAPI:
+    """`after_submit(report_id)` runs once a report is stored: it emits the Prefect event (see intake.events)."""
+    app = FastAPI(title="ReformFlow 情况报送", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.after_submit = after_submit or (lambda report_id: None)
+
+    @app.get("/r/{token}", response_class=HTMLResponse)
+    def unit_page(request: Request, token: str, saved: int | None = None):
+        scope, refusal = _scope(request, token)
+        return refusal or _render(request, token, scope, saved=saved)
+
+    @app.post("/r/{token}/tasks/{task_id}", response_class=HTMLResponse)
+    async def submit(request: Request, token: str, task_id: int, csrf: str = Form(""),
+                     evidence: UploadFile | None = None):
+        scope, refusal = _scope(request, token)
+        if refusal:
+            return refusal
+        if not _csrf_ok(request, csrf):
+            return _refuse(request, "表单已失效，请刷新页面后重新提交。", 403)
+        form = {key: str(value) for key, value in (await request.form()).items() if isinstance(value, str)}
+        with db.session() as session:
+            unit, task = _unit_and_task(session, scope, task_id)
+            if task is None:
+                return _refuse(request, "这项任务不属于贵单位，不能报送。", 403)
+            submission, errors = check_submission(form, task)
+            upload = await _read_upload(evidence, errors)
+            if errors:
+                return _render(request, token, scope, errors={task_id: errors}, values={task_id: form}, status=400)
+            report = store_submission(task, unit, scope.period, submission, upload, session=session,
+                                      evidence_dir=settings.data_dir / "evidence")
+        request.app.state.after_submit(report.id)
+        return RedirectResponse(f"/r/{token}?saved={task_id}#task-{task_id}", status_code=303)
+
+    @app.get("/r/{token}/evidence/{evidence_id}")
+    def download(request: Request, token: str, evidence_id: int):
+        scope, refusal = _scope(request, token)
+        if refusal:
+            return refusal
+        with db.session() as session:
+            evidence = session.get(Evidence, evidence_id)
+            report = session.get(StatusReport, evidence.report_id) if evidence else None
+            unit = session.exec(select(Unit).where(Unit.slug == scope.unit_slug)).first()
+            if report is None or unit is None or _task_for(session, unit, report.task_id) is None:
+                return _refuse(request, "没有这个附件。", 404)
+        path = settings.data_dir / "evidence" / evidence.stored_as
+        # Always a download, never rendered: an uploaded page or script cannot run in the office's browser.
+        return FileResponse(path, media_type="application/octet-stream", filename=evidence.file_name,
+                            headers={"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "sandbox"})
+
+    return app
+
+
+def _scope(request: Request, token: str) -> tuple[LinkScope | None, Response | None]:
+    try:
+        scope = read_token(token)
+    except LinkError as exc:
+        return None, _refuse(request, str(exc), 403)
+    with db.session() as session:
+        if session.exec(select(Unit).where(Unit.slug == scope.unit_slug)).first() is None:
+            return None, _refuse(request, "这个报送链接对应的单位已不在通讯录中，请联系改革办。", 403)
+    return scope, None
+
+
+def _refuse(request: Request, message: str, status: int) -> HTMLResponse:
+    return templates.TemplateResponse(request, "intake/refused.html.j2", {"message": message}, status_code=status)
+
+
+def _csrf_ok(request: Request, submitted: str) -> bool:
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    return bool(cookie) and hmac.compare_digest(cookie, submitted)
+
+
+def _task_for(session, unit: Unit, task_id: int) -> Assignment | None:
+    return session.exec(select(Assignment).where(Assignment.unit_id == unit.id, Assignment.task_id == task_id)).first()
+
+
+def _unit_and_task(session, scope: LinkScope, task_id: int) -> tuple[Unit, Task | None]:
+    unit = session.exec(select(Unit).where(Unit.slug == scope.unit_slug)).one()
+    task = session.get(Task, task_id) if _task_for(session, unit, task_id) else None
+    return unit, task if task is not None and task.removed_at is None else None
+
+
+async def _read_upload(upload: UploadFile | None, errors: dict[str, str]) -> tuple[str, bytes] | None:
+    """Read at most the limit and one byte more: a 50 MB file is refused without being held in memory."""
+    if upload is None or not upload.filename:
+        return None
+    limit = settings.evidence_max_bytes
+    content = await upload.read(limit + 1)
+    size = len(content) if len(content) <= limit else (upload.size or len(content))
+    problem = check_evidence(upload.filename, content[:16], size, limit)
+    if problem:
+        errors["evidence"] = problem
+        return None
+    return upload.filename, content
+
+
+def _render(request: Request, token: str, scope: LinkScope, *, errors=None, values=None, saved=None,
+            status: int = 200) -> HTMLResponse:
+    with db.session() as session:
+        unit = session.exec(select(Unit).where(Unit.slug == scope.unit_slug)).one()
+        cards = _cards(session, unit, scope.period)
+    csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
+    response = templates.TemplateResponse(request, "intake/page.html.j2", {
+        "unit": unit, "period": scope.period, "cards": cards, "token": token, "csrf": csrf, "statuses": STATUS_LABELS,
+        "errors": errors or {}, "values": values or {}, "saved": saved, "zone": ZoneInfo(settings.timezone),
+    }, status_code=status)
+    response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict", path="/r/")
+    return response
+
+
+def _cards(session, unit: Unit, period: str) -> list[dict]:
+    """The unit's tasks with its own reports this period, and, where it leads, what its co-units filed."""
+    rows = session.exec(select(Assignment, Task, Document).join(Task, Task.id == Assignment.task_id)
+                        .join(Document, Document.id == Task.document_id)
+                        .where(Assignment.unit_id == unit.id, Task.removed_at.is_(None))
+                        .order_by(Assignment.role.desc(), Task.deadline, Task.id)).all()
+    task_ids = [task.id for _, task, _ in rows]
+    reports = defaultdict(list)
+    for report, author in session.exec(select(StatusReport, Unit).join(Unit, Unit.id == StatusReport.unit_id)
+                                       .where(StatusReport.task_id.in_(task_ids), StatusReport.period == period)
+                                       .order_by(StatusReport.submitted_at.desc())):
+        reports[report.task_id].append((report, author))
+    evidence = defaultdict(list)
+    for item in session.exec(select(Evidence).where(Evidence.report_id.in_([r.id for v in reports.values()
+                                                                            for r, _ in v]))):
+        evidence[item.report_id].append(item)
+    return [{"task": task, "document": document, "role": assignment.role,
+             "mine": [(r, evidence[r.id]) for r, author in reports[task.id] if author.id == unit.id],
+             "others": [(r, author) for r, author in reports[task.id] if author.id != unit.id]
+             if assignment.role == "lead" else []}
+            for assignment, task, document in rows]

@@ -1,0 +1,48 @@
+"""A report filed on the intake page triggers `ingest-report` through a Prefect deployment trigger."""
+
+import asyncio
+import threading
+import time
+from datetime import date
+
+import pytest
+from prefect.runner import Runner
+from sqlmodel import select
+
+from deployments.schedules import build_deployments
+from intake.events import emit_submitted
+from models import Message, Task, Unit
+from reformflow import db
+from supervision.submissions import Submission, store_submission
+from tests.factories import ledger, task
+
+pytestmark = pytest.mark.usefixtures("prefect_server")
+
+
+def test_a_submission_triggers_ingest_report(data_dir, session, tmp_path, monkeypatch):
+    monkeypatch.setenv("REFORMFLOW_DATA_DIR", str(data_dir))  # the flow runs in a subprocess of the runner
+    ledger(session, tmp_path, [task("1", ["市公安局"], deadline=date(2020, 6, 30))])
+    unit = session.exec(select(Unit).where(Unit.name == "市公安局")).one()
+    item = session.exec(select(Task)).one()
+    report = store_submission(item, unit, "2020-06", Submission("completed", 100, "已上线运行。", "", "", None),
+                              None, session=session, evidence_dir=data_dir / "evidence")
+
+    runner = Runner(query_seconds=1)
+    runner.add_deployment(next(d for d in build_deployments() if d.name == "on-report-submitted"))
+    thread = threading.Thread(target=lambda: asyncio.run(runner.start(webserver=False)), daemon=True)
+    thread.start()
+    try:
+        emit_submitted(report.id)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            with db.session() as fresh:
+                if fresh.exec(select(Message).where(Message.kind == "review")).first():
+                    break
+            time.sleep(1)
+        with db.session() as fresh:
+            assert fresh.get(Task, item.id).status == "completed"
+            claim = fresh.exec(select(Message).where(Message.kind == "review")).one()
+            assert "任务1已完成，申请销号" in claim.subject
+    finally:
+        runner.stop()
+        thread.join(timeout=20)
