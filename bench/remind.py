@@ -76,9 +76,24 @@ def smtplib_loop(messages: list[Message], port: int) -> float:
     return time.perf_counter() - start
 
 
-def run_once(tasks: int, units: int, port: int) -> tuple[float, float, float, float, int]:
+def reset_database(url: str) -> None:
+    """An empty database for a run: PostgreSQL keeps its tables between runs, SQLite gets a new file."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    db._engine_for.cache_clear()
+
+
+def run_once(tasks: int, units: int, port: int, database_url: str | None = None
+             ) -> tuple[float, float, float, float, int]:
     with tempfile.TemporaryDirectory() as folder:
-        settings.data_dir, settings.database_url = Path(folder), None
+        settings.data_dir, settings.database_url = Path(folder), database_url
+        if database_url:
+            reset_database(database_url)
         build_ledger(tasks, units, port)
         policy = ReminderPolicy(WorkingCalendar())
         with db.session() as session:
@@ -122,18 +137,21 @@ def main() -> None:
     parser.add_argument("--tasks", type=int, default=20_000)
     parser.add_argument("--units", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--database-url", help="e.g. postgresql+psycopg://postgres@127.0.0.1/reformflow_bench "
+                                               "(its public schema is emptied); default: SQLite in a temp dir")
     args = parser.parse_args()
     sink = Sink()
     controller = Controller(sink, hostname="127.0.0.1", port=8025 + int(time.time()) % 1000)
     controller.start()
     try:
-        runs = [run_once(args.tasks, args.units, controller.port) for _ in range(args.repeat)]
+        runs = [run_once(args.tasks, args.units, controller.port, args.database_url) for _ in range(args.repeat)]
     finally:
         controller.stop()
     messages = runs[0][4]
     print(f"{args.tasks} tasks, {args.units} units, {args.tasks * 3} assignments: {messages} digests per sweep\n")
     print("| step | min | median | per message |\n|---|---|---|---|")
-    for label, index in (("plan and queue (SQLite)", 0), ("dispatch through the outbox, 1 thread", 1),
+    backend = "PostgreSQL" if args.database_url else "SQLite"
+    for label, index in ((f"plan and queue ({backend})", 0), ("dispatch through the outbox, 1 thread", 1),
                          ("dispatch through the outbox, 4 threads", 2), ("plain smtplib loop, one connection", 3)):
         values = [run[index] for run in runs]
         print(f"| {label} | {min(values):.2f} s | {statistics.median(values):.2f} s | "

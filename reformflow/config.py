@@ -17,6 +17,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("var")
     # Any SQLAlchemy URL: sqlite:///…, postgresql+psycopg://user@host/db. Default: a SQLite file in data_dir.
     database_url: str | None = None
+    sqlite_busy_timeout_ms: int = 30_000  # how long a writer waits for another before "database is locked"
     timezone: str = "Asia/Shanghai"
     # The agency directory (units, aliases, groups, contacts). Default: the bundled sample directory.
     directory_file: Path = SAMPLES / "directory.yaml"
