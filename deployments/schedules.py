@@ -12,15 +12,22 @@ from prefect.schedules import Cron
 
 from flows.bulletin import monthly_bulletin
 from flows.collect import collect_reports
+from flows.cycle import ingest_document
 from flows.ingest import ingest_report_flow
 from flows.remind import reminder_sweep
-from intake.events import SUBMITTED
+from intake.events import DOCUMENT_RECEIVED, SUBMITTED
 from reformflow.config import settings
 
 
 def build_deployments(timezone: str | None = None) -> list[RunnerDeployment]:
     zone = timezone or settings.timezone
     return [
+        ingest_document.to_deployment(
+            name="on-document-received", tags=["reformflow", "documents"],
+            triggers=[DeploymentEventTrigger(expect={DOCUMENT_RECEIVED},
+                                             parameters={"path": "{{ event.payload.path }}"})],
+            description="Runs for every document put into the inbox (`reformflow ingest FILE --event`, event "
+                        "reformflow.document.received): extracts its tasks into the ledger and assigns units."),
         ingest_report_flow.to_deployment(
             name="on-report-submitted", tags=["reformflow", "reports"],
             triggers=[DeploymentEventTrigger(expect={SUBMITTED},

@@ -52,6 +52,20 @@ def deliver_batch(message_ids: list[int]) -> DispatchReport:
     return report
 
 
+def _queue_batches(stage: str, batches: list[list[int]]) -> DispatchReport:
+    """Hand the batches to the task workers and return at once; each batch is a task run the UI shows."""
+    logger = get_run_logger()
+    rows = []
+    for batch in batches:
+        future = deliver_batch.delay(batch)
+        rows.append({"batch task run": str(future.task_run_id), "messages": len(batch),
+                     "first": batch[0], "last": batch[-1]})
+    if rows:
+        logger.info("%s: %d batches queued for the task workers", stage, len(rows))
+        create_table_artifact(key=f"{stage}-batches", table=rows, description=f"Delivery batches queued by {stage}")
+    return DispatchReport(queued_batches=len(rows))
+
+
 def _announce(message_ids: list[int], *, session) -> None:
     """One Prefect event per delivered message (`reformflow.reminder.delivered`, …), for automations."""
     if not message_ids:
@@ -85,9 +99,12 @@ def deliver_outbox(stage: str, now: datetime | None = None) -> DispatchReport:
             if quiet:
                 logger.info("%s: outside office hours; %d messages wait until %s", stage, len(quiet),
                             hours.next_opening(now).isoformat(timespec="minutes"))
+    batches = [ids[start:start + BATCH_SIZE] for start in range(0, len(ids), BATCH_SIZE)]
+    if settings.task_queue:
+        return _queue_batches(stage, batches)
     total = DispatchReport()
     # Batches run side by side on the flow's thread pool: most of a send is waiting on the mail server.
-    futures = [deliver_batch.submit(ids[start:start + BATCH_SIZE]) for start in range(0, len(ids), BATCH_SIZE)]
+    futures = [deliver_batch.submit(batch) for batch in batches]
     for future in futures:
         total.merge(future.result())
     if total.deferred:

@@ -49,4 +49,4 @@ def reminder_sweep(as_of: date | None = None) -> dict:
         )
     delivery = deliver_outbox("reminder-sweep")
     return {"as_of": as_of.isoformat(), "queued": len(plan.queued), "sent": len(delivery.sent),
-            "failed": len(delivery.failed), "dead": len(delivery.dead)}
+            "failed": len(delivery.failed), "dead": len(delivery.dead), "batches": delivery.queued_batches}

@@ -16,11 +16,17 @@ from supervision.submissions import ingest_report
 
 logger = logging.getLogger(__name__)
 SUBMITTED = "reformflow.report.submitted"
+DOCUMENT_RECEIVED = "reformflow.document.received"
 
 
 def emit_submitted(report_id: int) -> None:
     emit_event(event=SUBMITTED, resource={"prefect.resource.id": f"reformflow.report.{report_id}"},
                payload={"report_id": report_id})
+
+
+def emit_document_received(path: str) -> None:
+    emit_event(event=DOCUMENT_RECEIVED, resource={"prefect.resource.id": f"reformflow.document.{path}"},
+               payload={"path": path})
 
 
 def ingest_inline(report_id: int) -> None:

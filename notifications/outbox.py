@@ -61,6 +61,7 @@ class DispatchReport:
     failed: list[tuple[int, str]] = field(default_factory=list)
     dead: list[tuple[int, str]] = field(default_factory=list)
     deferred: list[int] = field(default_factory=list)  # held back by a robot's rate limit, sent later
+    queued_batches: int = 0  # handed to task workers instead of sent here
 
     def merge(self, other: DispatchReport) -> None:
         self.sent += other.sent

@@ -81,10 +81,26 @@ def extract(files: Annotated[list[Path], typer.Argument(help="Documents (.txt, .
 
 
 @app.command()
-def ingest(files: Annotated[list[Path], typer.Argument(help="Documents to store in the ledger.")]):
+def ingest(files: Annotated[list[Path], typer.Argument(help="Documents to store in the ledger.")],
+           event: Annotated[bool, typer.Option("--event", help="Put them in the inbox and announce them to the "
+                                               "Prefect server, whose trigger runs extraction there.")] = False):
     """Store documents in the ledger (a revised document updates its tasks) and assign their units."""
     from flows.assign import assign_flow
     from flows.extract import extract_flow
+
+    if event:
+        import shutil
+
+        from intake.events import emit_document_received
+
+        inbox = (settings.data_dir / "inbox").resolve()
+        inbox.mkdir(parents=True, exist_ok=True)
+        for file in files:
+            target = inbox / file.name
+            shutil.copy(file, target)
+            emit_document_received(str(target))
+            typer.echo(f"{target}: announced (reformflow.document.received)")
+        return
 
     for summary in extract_flow([str(f) for f in files]):
         typer.echo(summary.describe())
@@ -143,6 +159,16 @@ def web(host: Annotated[str, typer.Option()] = "127.0.0.1", port: Annotated[int,
     uvicorn.run(create_app(after_submit=after_submit_handler()), host=host, port=port)
 
 
+@app.command("task-worker")
+def task_worker(limit: Annotated[int, typer.Option(help="Batches delivered at once.")] = 4):
+    """Deliver outbox batches queued by the flows (with REFORMFLOW_TASK_QUEUE=true); start as many as needed."""
+    from prefect.task_worker import serve as serve_tasks
+
+    from flows.common import deliver_batch
+
+    serve_tasks(deliver_batch, limit=limit)
+
+
 @app.command()
 def bulletin(period: Annotated[str | None, typer.Option(help="YYYY-MM (default: the as-of month).")] = None,
              as_of: AsOf = None):
@@ -185,13 +211,12 @@ def demo(as_of: Annotated[str, typer.Option(help="The demo's date, inside the do
 
 
 @app.command()
-def serve():
-    """Register the scheduled deployments with the Prefect server and run them from this process."""
-    from prefect import serve as prefect_serve
+def serve(port: Annotated[int, typer.Option(help="Port of the local Prefect server and UI.")] = 4200):
+    """Start a local Prefect server (UI at http://127.0.0.1:4200) unless PREFECT_API_URL names one, register
+    the deployments (schedules, event triggers) and run their flows from this process."""
+    from reformflow.serving import serve_deployments
 
-    from deployments.schedules import build_deployments
-
-    prefect_serve(*build_deployments())
+    serve_deployments(port)
 
 
 @outbox_app.command("list")

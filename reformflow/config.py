@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     report_cutoff_day: int = 25
     chase_days_before_cutoff: int = 5
     max_send_attempts: int = 5
+    # Deliver the outbox through Prefect background tasks served by task workers (`reformflow task-worker`),
+    # so that delivery grows by starting more task workers; otherwise batches run in the flow's thread pool.
+    task_queue: bool = False
     # Personal report links: signed with this key, valid this many days. Production must set the key; the
     # embedded default keeps a generated one in the data directory.
     secret_key: SecretStr | None = None

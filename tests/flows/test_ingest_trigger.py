@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from deployments.schedules import build_deployments
 from intake.events import emit_submitted
-from models import Message, Task, Unit
+from models import Assignment, Message, Task, Unit
 from reformflow import db
 from supervision.submissions import Submission, store_submission
 from tests.factories import ledger, task
@@ -43,6 +43,34 @@ def test_a_submission_triggers_ingest_report(data_dir, session, tmp_path, monkey
             assert fresh.get(Task, item.id).status == "completed"
             claim = fresh.exec(select(Message).where(Message.kind == "review")).one()
             assert "任务1已完成，申请销号" in claim.subject
+    finally:
+        runner.stop()
+        thread.join(timeout=20)
+
+
+def test_a_document_in_the_inbox_triggers_extraction_and_assignment(data_dir, tmp_path, monkeypatch):
+    from intake.events import emit_document_received
+    from reformflow.cli import sample_documents
+    from reformflow.config import SAMPLES
+
+    monkeypatch.setenv("REFORMFLOW_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("REFORMFLOW_DIRECTORY_FILE", str(SAMPLES / "directory.yaml"))
+    seed = next(p for p in sample_documents() if p.name.startswith("004"))
+    runner = Runner(query_seconds=1)
+    runner.add_deployment(next(d for d in build_deployments() if d.name == "on-document-received"))
+    thread = threading.Thread(target=lambda: asyncio.run(runner.start(webserver=False)), daemon=True)
+    thread.start()
+    try:
+        emit_document_received(str(seed))
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            with db.session() as fresh:
+                if fresh.exec(select(Assignment)).first():
+                    break
+            time.sleep(1)
+        with db.session() as fresh:
+            assert len(fresh.exec(select(Task)).all()) == 32
+            assert fresh.exec(select(Assignment)).first() is not None
     finally:
         runner.stop()
         thread.join(timeout=20)
