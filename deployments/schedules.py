@@ -6,6 +6,7 @@ without a time zone run in UTC, so every schedule names the office's zone explic
 
 from __future__ import annotations
 
+from prefect import Flow
 from prefect.deployments.runner import RunnerDeployment
 from prefect.events import DeploymentEventTrigger
 from prefect.schedules import Cron
@@ -19,31 +20,39 @@ from intake.events import DOCUMENT_RECEIVED, SUBMITTED
 from reformflow.config import settings
 
 
+def as_deployment(flow: Flow, **options) -> RunnerDeployment:
+    """A deployment whose entrypoint is the flow's module (`flows.remind:reminder_sweep`), not a file path:
+    any worker where ReformFlow is installed can load it, whatever its working directory."""
+    deployment = flow.to_deployment(**options)
+    deployment.entrypoint = f"{flow.fn.__module__}:{flow.fn.__name__}"
+    return deployment
+
+
 def build_deployments(timezone: str | None = None) -> list[RunnerDeployment]:
     zone = timezone or settings.timezone
     return [
-        ingest_document.to_deployment(
+        as_deployment(ingest_document,
             name="on-document-received", tags=["reformflow", "documents"],
             triggers=[DeploymentEventTrigger(expect={DOCUMENT_RECEIVED},
                                              parameters={"path": "{{ event.payload.path }}"})],
             description="Runs for every document put into the inbox (`reformflow ingest FILE --event`, event "
                         "reformflow.document.received): extracts its tasks into the ledger and assigns units."),
-        ingest_report_flow.to_deployment(
+        as_deployment(ingest_report_flow,
             name="on-report-submitted", tags=["reformflow", "reports"],
             triggers=[DeploymentEventTrigger(expect={SUBMITTED},
                                              parameters={"report_id": "{{ event.payload.report_id }}"})],
             description="Runs for every report an agency files on the intake page (event "
                         "reformflow.report.submitted): updates the task and tells the office about completion "
                         "claims and extension requests."),
-        reminder_sweep.to_deployment(
+        as_deployment(reminder_sweep,
             name="daily-reminders", schedule=Cron(settings.reminder_cron, timezone=zone), tags=["reformflow", "remind"],
             description="Deadline reminders to agencies (one digest per unit and channel) and escalation of "
                         "long-overdue tasks to the reform office. Safe to re-run: nothing is sent twice."),
-        collect_reports.to_deployment(
+        as_deployment(collect_reports,
             name="report-chasing", schedule=Cron(settings.chase_cron, timezone=zone), tags=["reformflow", "reports"],
             description="Chases units that have not filed this month's status report, in the days before the "
                         "cut-off day (REFORMFLOW_REPORT_CUTOFF_DAY)."),
-        monthly_bulletin.to_deployment(
+        as_deployment(monthly_bulletin,
             name="monthly-bulletin", schedule=Cron(settings.bulletin_cron, timezone=zone),
             tags=["reformflow", "bulletin"],
             description="The monthly bulletin (月度通报): numbers, overdue list, units that did not report; "

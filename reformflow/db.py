@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,6 +26,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+_CREATING = threading.Lock()  # task workers open their first sessions from several threads at once
+
+
 @lru_cache(maxsize=8)
 def _engine_for(url: str) -> Engine:
     if url.startswith("sqlite:///"):
@@ -39,7 +43,8 @@ def _engine_for(url: str) -> Engine:
 
 def get_engine() -> Engine:
     """The engine for the configured database, created (and migrated to head) on first use."""
-    return _engine_for(settings.db_url)
+    with _CREATING:  # one thread creates and migrates; Alembic's context is not thread-safe
+        return _engine_for(settings.db_url)
 
 
 def session() -> Session:

@@ -42,7 +42,7 @@ def serve_deployments(port: int) -> None:
     if not api:
         server = start_server(port)
         api = f"http://127.0.0.1:{port}/api"
-        print(f"Prefect server and UI: http://127.0.0.1:{port}")
+        sys.stdout.write(f"Prefect server and UI: http://127.0.0.1:{port}\n")
     try:
         with temporary_settings(updates={PREFECT_API_URL: api}):
             serve(*build_deployments())
