@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_run_logger, tags, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from sqlmodel import select
@@ -73,13 +73,15 @@ def monthly_bulletin(period: str | None = None, as_of: date | None = None) -> di
     as_of = as_of or office_today()
     # Run on the 1st, the bulletin is for the month just ended; run mid-month, for the month so far.
     period = period or (as_of - timedelta(days=1)).strftime("%Y-%m")
-    published = compute_and_write(period, as_of)
+    with tags(f"period:{period}"):
+        published = compute_and_write(period, as_of)
     record = published.record
     create_markdown_artifact(key="monthly-bulletin", markdown=published.markdown,
                              description=f"月度通报 {period} (version {record.version})")
     logger.info("bulletin %s version %d%s: %s", period, record.version,
                 "" if published.new_version else " (numbers unchanged, no new version)", record.html_path)
-    queue_bulletin(published)
+    with tags(f"period:{period}"):
+        queue_bulletin(published)
     deliver_outbox("monthly-bulletin")
     return {"period": period, "version": record.version, "html": record.html_path, "json": record.json_path,
             "markdown": record.markdown_path, "docx": record.docx_path, "totals": published.data["totals"]}

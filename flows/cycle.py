@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from prefect import flow, get_run_logger
+from prefect import flow, get_run_logger, tags
 
 from flows.assign import assign_flow
 from flows.bulletin import monthly_bulletin
@@ -30,11 +30,12 @@ def supervision_cycle(documents: list[str], as_of: date | None = None, reports_f
                       directory_file: str | None = None) -> dict:
     logger = get_run_logger()
     as_of = as_of or office_today()
-    extracted = extract_flow(documents)
-    assigned = assign_flow(directory_file)
-    reminders = reminder_sweep(as_of)
-    reports = collect_reports(as_of, reports_file)
-    bulletin = monthly_bulletin(as_of.strftime("%Y-%m"), as_of)
+    with tags(f"as-of:{as_of.isoformat()}", f"period:{as_of.strftime('%Y-%m')}"):  # on every stage's run
+        extracted = extract_flow(documents)
+        assigned = assign_flow(directory_file)
+        reminders = reminder_sweep(as_of)
+        reports = collect_reports(as_of, reports_file)
+        bulletin = monthly_bulletin(as_of.strftime("%Y-%m"), as_of)
     logger.info("cycle for %s done: bulletin at %s", as_of, bulletin["html"])
     return {
         "as_of": as_of.isoformat(),

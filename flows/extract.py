@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_run_logger, tags, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
@@ -30,12 +30,16 @@ def store(extracted: ExtractedDocument) -> ImportSummary:
 def extract_flow(paths: list[str]) -> list[ImportSummary]:
     """Parse every document first; store them only when all parsed, each in its own transaction."""
     logger = get_run_logger()
-    documents = [parse_document(path) for path in paths]
+    documents = []
+    for path in paths:
+        with tags(f"document:{Path(path).name}"):  # the admin filters runs by document
+            documents.append(parse_document(path))
     summaries = []
     for document in documents:
         for problem in document.problems:
             logger.warning("%s", problem)
-        summary = store(document)
+        with tags(f"document:{document.source}"):
+            summary = store(document)
         logger.info("%s", summary.describe())
         summaries.append(summary)
     create_table_artifact(

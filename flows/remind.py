@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_run_logger, tags, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
@@ -35,7 +35,8 @@ def plan_and_queue(as_of: date) -> SweepPlan:
 def reminder_sweep(as_of: date | None = None) -> dict:
     logger = get_run_logger()
     as_of = as_of or office_today()
-    plan = plan_and_queue(as_of)
+    with tags(f"as-of:{as_of.isoformat()}", f"period:{as_of.strftime('%Y-%m')}"):
+        plan = plan_and_queue(as_of)
     if not plan.workday:
         logger.info("%s is not a working day: no reminders planned (missed rungs go out on the next one)", as_of)
     logger.info("%s: %d digests planned, %d escalations, %d new messages queued", as_of, len(plan.digests),

@@ -42,11 +42,12 @@ def masked(url: str) -> str:
     return plugin.url(privacy=True) if plugin else url.split("://", 1)[0] + "://…"
 
 
-def _scrub(text: str, url: str) -> str:
+def _scrub(text: str, url: str, target: str) -> str:
+    """Remove every secret the URL was expanded with from a text that will be logged or stored."""
     for name in SECRET_REFERENCE.findall(url):
         if os.environ.get(name):
             text = text.replace(os.environ[name], "***")
-    return text
+    return text.replace(target, masked(url)) if target != url else text
 
 
 def send(url: str, message: OutgoingMessage) -> Delivery:
@@ -69,4 +70,4 @@ def send(url: str, message: OutgoingMessage) -> Delivery:
     if ok:
         return Delivery(True)
     reason = "; ".join(capture.lines[-3:]) or "the channel refused the message"
-    return Delivery(False, _scrub(f"{masked(url)}: {reason}", url))
+    return Delivery(False, _scrub(f"{masked(url)}: {reason}", url, target))

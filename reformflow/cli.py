@@ -159,6 +159,17 @@ def web(host: Annotated[str, typer.Option()] = "127.0.0.1", port: Annotated[int,
     uvicorn.run(create_app(after_submit=after_submit_handler()), host=host, port=port)
 
 
+@app.command()
+def deploy(pool: Annotated[str, typer.Option(help="The work pool whose workers run the flows.")] = "reformflow"):
+    """Register every deployment (schedules, event triggers) with the Prefect server at PREFECT_API_URL, to run
+    on a work pool's workers (`prefect worker start --pool reformflow`)."""
+    from deployments.schedules import build_deployments
+
+    for deployment in build_deployments():
+        deployment.apply(work_pool_name=pool)
+        typer.echo(f"{deployment.flow_name}/{deployment.name} → pool {pool}")
+
+
 @app.command("task-worker")
 def task_worker(limit: Annotated[int, typer.Option(help="Batches delivered at once.")] = 4):
     """Deliver outbox batches queued by the flows (with REFORMFLOW_TASK_QUEUE=true); start as many as needed."""

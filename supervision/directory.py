@@ -14,7 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from parsing.text import clean
 
 CHANNELS = ("email", "wecom", "dingtalk", "feishu", "outbox", "webhook")
-SECRET_REFERENCE = re.compile(r"\$\{([A-Z0-9_]+)\}")
+# `${SMTP_PASSWORD}` (environment) or `${secret:smtp-password}` (a Prefect Secret block).
+SECRET_REFERENCE = re.compile(r"\$\{((?:secret:[a-z0-9-]+)|[A-Z0-9_]+)\}")
 
 
 class DirectoryError(ValueError):
@@ -192,11 +193,23 @@ def _has(node: list | dict, step: object) -> bool:
 
 
 def expand_secrets(url: str) -> str:
-    """Put `${NAME}` values from the environment into a contact URL, right before sending."""
+    """Put `${NAME}` values from the environment, or `${secret:block}` values from Prefect Secret blocks, into
+    a contact URL, right before sending. The expanded URL is never stored or shown."""
     def value(match: re.Match) -> str:
         name = match.group(1)
+        if name.startswith("secret:"):
+            return _secret_block(name.removeprefix("secret:"))
         if name not in os.environ:
             raise DirectoryError(f"contact URL needs the environment variable {name}, which is not set")
         return os.environ[name]
 
     return SECRET_REFERENCE.sub(value, url)
+
+
+def _secret_block(name: str) -> str:
+    from prefect.blocks.system import Secret
+
+    try:
+        return Secret.load(name).get()
+    except ValueError as exc:
+        raise DirectoryError(f"contact URL needs the Prefect Secret block '{name}', which does not exist") from exc

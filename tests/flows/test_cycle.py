@@ -57,12 +57,19 @@ def test_the_cycle_on_the_sample_documents_and_again(data_dir):
     assert len(list((data_dir / "outbox").rglob("*.md"))) == len(outbox)
 
 
-def test_flows_leave_artifacts_for_the_admin(data_dir):
+def test_flows_leave_artifacts_and_tags_for_the_admin(data_dir):
     import asyncio
 
     run_demo_cycle()
     keys = asyncio.run(artifact_keys())
     assert {"extract-summary", "units-to-review", "reminder-plan", "monthly-bulletin"} <= keys
+    run_tags = asyncio.run(task_run_tags())
+    assert {"period:2020-06", "as-of:2020-06-23", "document:002_21bdac3652985b47.txt"} <= run_tags
+
+
+async def task_run_tags():
+    async with get_client() as client:
+        return {tag for run in await client.read_task_runs(limit=200) for tag in run.tags}
 
 
 def test_reminder_sweep_emails_through_a_real_smtp_server(data_dir, tmp_path, smtp_server, monkeypatch):
@@ -86,3 +93,14 @@ def test_reminder_sweep_emails_through_a_real_smtp_server(data_dir, tmp_path, sm
     assert reminder_sweep(DEMO_DAY)["sent"] == 0
     (_, recipients, content), = mailbox.messages
     assert recipients == ["police@example.gov.cn"] and b"2020" in content
+
+
+def test_contact_secrets_can_live_in_prefect_secret_blocks(data_dir):
+    from prefect.blocks.system import Secret
+
+    from supervision.directory import DirectoryError, expand_secrets
+
+    Secret(value="wecom-key-123").save("police-robot", overwrite=True)
+    assert expand_secrets("wecombot://${secret:police-robot}") == "wecombot://wecom-key-123"
+    with pytest.raises(DirectoryError, match="Prefect Secret block 'missing-robot'"):
+        expand_secrets("wecombot://${secret:missing-robot}")
