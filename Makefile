@@ -33,6 +33,7 @@ lint: $(BIN)/.installed
 
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench.extract
+	$(BIN)/python -m bench.assign
 	$(BIN)/python -m bench.suggest_eval
 	$(BIN)/python -m bench.remind
 	$(BIN)/python -m bench.remind --repeat 1 --database-url postgresql+psycopg://postgres@127.0.0.1/reformflow_bench

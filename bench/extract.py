@@ -13,7 +13,19 @@ from pathlib import Path
 
 from bench.synthetic import write_documents
 from parsing import extract_file
+from parsing.sources import read_source
 from reformflow.cli import sample_documents
+
+
+def baseline(paths: list[Path], repeat: int) -> list[float]:
+    """Reading and decoding the files only: what any extraction costs at least."""
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for path in paths:
+            read_source(path)
+        runs.append(time.perf_counter() - start)
+    return runs
 
 
 def timed(paths: list[Path], repeat: int) -> tuple[list[float], int]:
@@ -43,10 +55,13 @@ def main() -> None:
     print("| input | documents | tasks | min | median | documents | tasks |\n|---|---|---|---|---|---|---|")
     runs, tasks = timed(seeds, args.repeat)
     report("the five sample documents", runs, len(seeds), tasks)
+    report("baseline: reading and decoding them only", baseline(seeds, args.repeat), len(seeds), tasks)
     with tempfile.TemporaryDirectory() as folder:
         paths = write_documents(Path(folder), args.synthetic)
         runs, tasks = timed(paths, max(1, args.repeat // 2))
         report(f"{args.synthetic} synthetic documents", runs, len(paths), tasks)
+        report("baseline: reading and decoding them only", baseline(paths, max(1, args.repeat // 2)), len(paths),
+               tasks)
 
 
 if __name__ == "__main__":

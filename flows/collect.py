@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from flows.common import deliver_outbox, office_today
@@ -40,5 +41,11 @@ def collect_reports(as_of: date | None = None, reports_file: str | None = None) 
     chased = chase(as_of)
     logger.info("%d chase messages queued for the %s reports", len(chased), as_of.strftime("%Y-%m"))
     delivery = deliver_outbox("collect-reports")
+    create_markdown_artifact(
+        key="collect-reports-summary",
+        markdown=(f"# 情况报送 {as_of.strftime('%Y-%m')}\n\n"
+                  f"- imported: {imported.imported} reports ({imported.already_present} already present)\n"
+                  f"- chase messages queued: {len(chased)}\n- delivered now: {len(delivery.sent)}\n"),
+        description=f"Reports collected and units chased on {as_of}")
     return {"imported": imported.imported, "already_present": imported.already_present, "chased": len(chased),
             "sent": len(delivery.sent)}

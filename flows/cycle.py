@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from prefect import flow, get_run_logger, tags
+from prefect.artifacts import create_markdown_artifact
 
 from flows.assign import assign_flow
 from flows.bulletin import monthly_bulletin
@@ -37,6 +38,14 @@ def supervision_cycle(documents: list[str], as_of: date | None = None, reports_f
         reports = collect_reports(as_of, reports_file)
         bulletin = monthly_bulletin(as_of.strftime("%Y-%m"), as_of)
     logger.info("cycle for %s done: bulletin at %s", as_of, bulletin["html"])
+    create_markdown_artifact(
+        key="supervision-cycle",
+        markdown=(f"# Supervision cycle, {as_of}\n\n| stage | result |\n|---|---|\n"
+                  f"| extract | {len(extracted)} documents |\n| assign | {len(assigned.added)} assignments added, "
+                  f"{len(assigned.review)} mentions to review |\n| remind | {reminders['queued']} queued, "
+                  f"{reminders['sent']} sent |\n| collect | {reports['imported']} reports imported, "
+                  f"{reports['chased']} chases |\n| bulletin | version {bulletin['version']}: {bulletin['html']} |\n"),
+        description="What the whole cycle did")
     return {
         "as_of": as_of.isoformat(),
         "tasks": sum(len(s.added) + len(s.changed) + s.unchanged for s in extracted),

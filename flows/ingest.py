@@ -4,6 +4,7 @@ requests. Triggered by the `reformflow.report.submitted` event the intake page e
 from __future__ import annotations
 
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from flows.common import deliver_outbox
@@ -23,4 +24,7 @@ def ingest_report_flow(report_id: int) -> dict:
     queued = apply_report(report_id)
     logger.info("report %s ingested; %d messages to the office", report_id, len(queued))
     delivery = deliver_outbox("ingest-report")
+    create_markdown_artifact(key="ingest-report", markdown=f"Report {report_id} ingested; {len(queued)} messages "
+                                                           f"to the office; {len(delivery.sent)} delivered now.",
+                             description="What the last filed report changed")
     return {"report_id": report_id, "queued": len(queued), "sent": len(delivery.sent)}

@@ -41,13 +41,13 @@ def reminder_sweep(as_of: date | None = None) -> dict:
         logger.info("%s is not a working day: no reminders planned (missed rungs go out on the next one)", as_of)
     logger.info("%s: %d digests planned, %d escalations, %d new messages queued", as_of, len(plan.digests),
                 len(plan.escalations), len(plan.queued))
-    if plan.digests:
-        create_table_artifact(
-            key="reminder-plan",
-            table=[{"unit": d.unit.name, "channel": d.channel, "rung": d.rung, "tasks": len(d.tasks),
-                    "new": len(d.new)} for d in plan.digests],
-            description=f"Reminder digests planned for {as_of}",
-        )
+    create_table_artifact(
+        key="reminder-plan",
+        table=[{"unit": d.unit.name, "channel": d.channel, "rung": d.rung, "tasks": len(d.tasks), "new": len(d.new)}
+               for d in plan.digests] or [{"unit": "—", "channel": "—", "rung": "nothing new to announce today",
+                                          "tasks": 0, "new": 0}],
+        description=f"Reminder digests planned for {as_of}" + ("" if plan.workday else " (not a working day)"),
+    )
     delivery = deliver_outbox("reminder-sweep")
     return {"as_of": as_of.isoformat(), "queued": len(plan.queued), "sent": len(delivery.sent),
             "failed": len(delivery.failed), "dead": len(delivery.dead), "batches": delivery.queued_batches}

@@ -95,13 +95,17 @@ def assign_tasks(directory: Directory, decisions: Decisions, *, session: Session
     resolver = Resolver(directory, decisions)
     summary = AssignSummary()
     documents = {d.id: d for d in session.exec(select(Document))}
+    # One query for every current assignment: asking per task cost 20,000 queries on a province's ledger.
+    existing: dict[int, dict[int, Assignment]] = {}
+    for assignment in session.exec(select(Assignment)):
+        existing.setdefault(assignment.task_id, {})[assignment.unit_id] = assignment
     for task in session.exec(select(Task).where(Task.removed_at.is_(None)).order_by(Task.id)):
         document = documents[task.document_id]
         source = document.source
         wanted = _wanted(task, document, resolver, units, summary)
         if not wanted and not task.lead_mentions and not task.co_mentions:
             summary.tasks_without_units.append((source, task.code))
-        current = {a.unit_id: a for a in session.exec(select(Assignment).where(Assignment.task_id == task.id))}
+        current = existing.get(task.id, {})
         label = f"{source}#{task.code}"
         for unit_id, assignment in current.items():
             if unit_id not in wanted:

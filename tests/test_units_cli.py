@@ -65,3 +65,41 @@ def test_suggest_then_confirm(sample_ledger):
     assert runner.invoke(app, ["units", "suggest"]).output.count("建议牵头") == 66  # not before the next assign
     assign()
     assert runner.invoke(app, ["units", "suggest"]).output.count("建议牵头") == 65
+
+
+def test_remind_json_prints_the_plan_without_sending(sample_ledger, data_dir):
+    import json
+
+    assign()
+    result = runner.invoke(app, ["remind", "--as-of", "2020-06-23", "--dry-run", "--json"])
+    assert result.exit_code == 0, result.output
+    plan = json.loads(result.output)
+    police = next(d for d in plan if d["unit"] == "市公安局")
+    assert police["channel"] == "outbox" and police["rung"].startswith("overdue")
+    assert {"source", "code", "deadline", "role"} == set(police["tasks"][0])
+    assert not (data_dir / "outbox").exists()  # a dry run sends nothing
+
+
+def test_the_office_reviews_from_the_command_line(sample_ledger):
+    from datetime import UTC, datetime
+
+    from sqlmodel import select
+
+    from models import StatusReport, Task, Unit
+    from reformflow import db
+
+    assign()
+    with db.session() as session:
+        unit = session.exec(select(Unit).where(Unit.name == "市公安局")).one()
+        item = session.exec(select(Task).where(Task.code == "16")).first()
+        report = StatusReport(task_id=item.id, unit_id=unit.id, period="2020-06", status="completed", progress=100,
+                              narrative="已上线。", submitted_at=datetime(2020, 6, 20, tzinfo=UTC), source="web")
+        session.add(report)
+        session.commit()
+        report_id = report.id
+    listing = runner.invoke(app, ["reports", "review"])
+    assert f"{report_id:>6} 市公安局" in listing.output
+    refused = runner.invoke(app, ["reports", "review", str(report_id), "approve"])
+    assert refused.exit_code == 1 and "cannot be approved" in refused.output
+    assert runner.invoke(app, ["reports", "review", str(report_id), "accept"]).output.strip().endswith("accepted")
+    assert f"{report_id:>6}" not in runner.invoke(app, ["reports", "review"]).output

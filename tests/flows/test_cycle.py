@@ -62,7 +62,9 @@ def test_flows_leave_artifacts_and_tags_for_the_admin(data_dir):
 
     run_demo_cycle()
     keys = asyncio.run(artifact_keys())
-    assert {"extract-summary", "units-to-review", "reminder-plan", "monthly-bulletin"} <= keys
+    expected = {"extract-summary", "units-to-review", "reminder-plan", "monthly-bulletin", "collect-reports-summary",
+                "supervision-cycle"}
+    assert expected <= keys
     run_tags = asyncio.run(task_run_tags())
     assert {"period:2020-06", "as-of:2020-06-23", "document:002_21bdac3652985b47.txt"} <= run_tags
 
