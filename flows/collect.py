@@ -9,7 +9,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from flows.common import deliver_outbox, office_today
+from flows.common import deliver_outbox, office_today, working_calendar
 from reformflow import db
 from reformflow.config import settings
 from supervision.directory import load_directory
@@ -26,7 +26,7 @@ def import_file(path: str) -> ReportImport:
 @task(name="chase-non-reporters", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
 def chase(as_of: date) -> list[str]:
     with db.session() as session:
-        return queue_chases(as_of, session=session, cutoff_day=settings.report_cutoff_day,
+        return queue_chases(as_of, session=session, cutoff_day=settings.report_cutoff_day, calendar=working_calendar(),
                             days_before=settings.chase_days_before_cutoff)
 
 

@@ -21,6 +21,7 @@ from reformflow.db import take_lock
 from supervision.directory import Directory
 from supervision.links import report_link
 from supervision.report_files import ReportFileError, read_rows
+from supervision.workdays import WorkingCalendar
 
 _STATUS_BY_WORD = {**{key: key for key in STATUS_LABELS}, **{label: key for key, label in STATUS_LABELS.items()}}
 
@@ -157,10 +158,12 @@ class ChaseLine:
     role: str
 
 
-def queue_chases(as_of: date, *, session: Session, cutoff_day: int, days_before: int) -> list[str]:
-    """Nudge units with open tasks and no report this period, within `days_before` of the cut-off."""
+def queue_chases(as_of: date, *, session: Session, cutoff_day: int, days_before: int,
+                 calendar: WorkingCalendar) -> list[str]:
+    """Nudge units with open tasks (standing ones included) and no report this period, on the working days
+    within `days_before` working days of the cut-off. Once per unit, period and channel."""
     period, cutoff = as_of.strftime("%Y-%m"), as_of.replace(day=cutoff_day)
-    if not (cutoff.toordinal() - days_before <= as_of.toordinal() <= cutoff.toordinal()):
+    if as_of > cutoff or not calendar.is_workday(as_of) or calendar.workdays_until(as_of, cutoff) > days_before:
         return []
     take_lock("report-chase", session=session)
     reported = {(r.task_id, r.unit_id) for r in session.exec(select(StatusReport).where(StatusReport.period == period))}

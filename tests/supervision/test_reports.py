@@ -1,10 +1,12 @@
 from datetime import date
+from functools import partial
 
 import pytest
 from sqlmodel import select
 
 from models import Message, StatusReport, Task
 from supervision.reports import ReportImportError, import_reports, queue_chases
+from supervision.workdays import WorkingCalendar
 from tests.factories import ledger, task
 
 HEADER = "source,code,unit,status,progress,note,reported_at\n"
@@ -70,12 +72,16 @@ def test_missing_columns_are_named(session, tmp_path, directory):
 
 def test_units_without_a_report_are_chased_once_before_the_cutoff(session, tmp_path, directory):
     load(session, tmp_path, directory, ["plan.txt,1,市公安局,推进中,50,ok,2020-06-20"])
-    assert queue_chases(date(2020, 6, 10), session=session, cutoff_day=25, days_before=5) == []  # too early
-    queued = queue_chases(date(2020, 6, 21), session=session, cutoff_day=25, days_before=5)
+    calendar = WorkingCalendar()
+    chase_on = partial(queue_chases, session=session, cutoff_day=25, days_before=5, calendar=calendar)
+    assert chase_on(date(2020, 6, 10)) == []  # too early: 9 working days before the cut-off
+    assert chase_on(date(2020, 6, 21)) == []  # a Sunday
+    assert chase_on(date(2020, 6, 26)) == []  # after the cut-off
+    queued = chase_on(date(2020, 6, 22))  # 2 working days before the 25th (a holiday in 2020)
     assert queued == ["chase:unit-2:2020-06:outbox"]  # 市税务局: tasks 1 (co) and 2 unreported
     chase = session.exec(select(Message).where(Message.kind == "chase")).one()
     assert "2项改革任务未报送2020-06" in chase.body
-    assert queue_chases(date(2020, 6, 22), session=session, cutoff_day=25, days_before=5) == []
+    assert chase_on(date(2020, 6, 23)) == []  # once per period
 
 
 def test_the_excel_template_filled_in_imports_and_a_bad_row_is_named(session, tmp_path, directory):
