@@ -44,6 +44,11 @@ def fresh_database(name: str) -> None:
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
+def drop_database(name: str) -> None:
+    with psycopg.connect(f"postgresql://{PG}/test", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -71,14 +76,16 @@ def wait_for(condition, timeout: float, what: str):
 
 @pytest.fixture
 def stack(tmp_path, monkeypatch):
-    fresh_database("reformflow_prefect_it")
-    fresh_database("reformflow_ledger_it")
+    # Named per process, so that two test runs on one machine do not drop each other's databases.
+    prefect_db, ledger_db = f"reformflow_prefect_it_{os.getpid()}", f"reformflow_ledger_it_{os.getpid()}"
+    fresh_database(prefect_db)
+    fresh_database(ledger_db)
     port = free_port()
     api = f"http://127.0.0.1:{port}/api"
-    ledger_url = f"postgresql+psycopg://{PG}/reformflow_ledger_it"
+    ledger_url = f"postgresql+psycopg://{PG}/{ledger_db}"
     env = {
         "PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1",
-        "PREFECT_SERVER_DATABASE_CONNECTION_URL": f"postgresql+asyncpg://{PG}/reformflow_prefect_it",
+        "PREFECT_SERVER_DATABASE_CONNECTION_URL": f"postgresql+asyncpg://{PG}/{prefect_db}",
         "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "2", "PREFECT_API_URL": api,
         "REFORMFLOW_DATABASE_URL": ledger_url, "REFORMFLOW_DATA_DIR": str(tmp_path / "var"),
         "REFORMFLOW_TASK_QUEUE": "true", "REFORMFLOW_ESCALATE_AFTER_DAYS_OVERDUE": "1000",
@@ -99,6 +106,9 @@ def stack(tmp_path, monkeypatch):
         process.terminate()
     for process in processes:
         process.wait(timeout=30)
+    db.get_engine().dispose()
+    for name in (prefect_db, ledger_db):
+        drop_database(name)
 
 
 def test_scheduled_run_once_trigger_once_batches_once(stack, tmp_path):
