@@ -5,13 +5,12 @@
 
 from __future__ import annotations
 
-import argparse
-import statistics
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
+from bench.common import province_arguments, timing_row
 from bench.synthetic import AREAS
 from parsing import ExtractedDocument, ExtractedTask
 from reformflow import db
@@ -46,10 +45,7 @@ def build(folder: Path, tasks: int, units: int):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--tasks", type=int, default=20_000)
-    parser.add_argument("--units", type=int, default=500)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser = province_arguments()
     args = parser.parse_args()
     first, again, baseline = [], [], []
     for _ in range(args.repeat):
@@ -72,7 +68,7 @@ def main() -> None:
     for label, runs in (("assign: first run, creating every assignment", first),
                         ("assign: re-run, nothing to change", again),
                         ("baseline: looking every mention up in a dict", baseline)):
-        print(f"| {label} | {min(runs):.2f} s | {statistics.median(runs):.2f} s |")
+        print(timing_row(label, runs))
 
 
 if __name__ == "__main__":

@@ -5,8 +5,6 @@
 
 from __future__ import annotations
 
-import argparse
-import statistics
 import tempfile
 import time
 from datetime import UTC, date, datetime
@@ -15,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import func, insert
 from sqlmodel import select
 
+from bench.common import province_arguments, timing_row
 from bench.remind import build_ledger
 from models import Assignment, StatusReport, Task
 from reformflow import db
@@ -41,10 +40,7 @@ def add_reports(months: int = 12) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--tasks", type=int, default=20_000)
-    parser.add_argument("--units", type=int, default=500)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser = province_arguments()
     args = parser.parse_args()
     compute, publish, baseline = [], [], []
     with tempfile.TemporaryDirectory() as folder:
@@ -64,11 +60,9 @@ def main() -> None:
                 baseline.append(time.perf_counter() - start)
     print(f"{args.tasks} tasks, {args.units} units, {args.tasks * 3} assignments, {reports} reports\n")
     print("| step | min | median |\n|---|---|---|")
-    print(f"| compute the numbers | {min(compute):.2f} s | {statistics.median(compute):.2f} s |")
-    print(f"| baseline: one GROUP BY query of task status | {min(baseline):.3f} s | "
-          f"{statistics.median(baseline):.3f} s |")
-    print(f"| write JSON, HTML, Markdown, charts and Word | {min(publish):.2f} s | "
-          f"{statistics.median(publish):.2f} s |")
+    print(timing_row("compute the numbers", compute))
+    print(timing_row("baseline: one GROUP BY query of task status", baseline, digits=3))
+    print(timing_row("write JSON, HTML, Markdown, charts and Word", publish))
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ sends the same messages over one connection (no outbox, no retries, no per-recip
 
 from __future__ import annotations
 
-import argparse
 import smtplib
 import statistics
 import tempfile
@@ -23,6 +22,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import insert, update
 from sqlmodel import select
 
+from bench.common import province_arguments
 from models import Assignment, Contact, Document, Message, Task, Unit
 from notifications.outbox import dispatch, due_message_ids
 from reformflow import db
@@ -133,10 +133,7 @@ def requeue_all() -> list[int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--tasks", type=int, default=20_000)
-    parser.add_argument("--units", type=int, default=500)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser = province_arguments()
     parser.add_argument("--database-url", help="e.g. postgresql+psycopg://postgres@127.0.0.1/reformflow_bench "
                                                "(its public schema is emptied); default: SQLite in a temp dir")
     args = parser.parse_args()
