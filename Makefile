@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint serve bench clean system-deps test-deps
+.PHONY: demo test layers lint serve bench clean system-deps test-deps
 
 # Debian packages, installed only when missing: a CJK font for the bulletin's charts and Word notice, and
 # (for the tests) Chromium, which drives the web pages as a person would.
@@ -24,9 +24,17 @@ $(BIN)/.installed: pyproject.toml | system-deps
 demo: $(BIN)/.installed
 	$(BIN)/reformflow demo
 
-test: $(BIN)/.installed test-deps
+test: $(BIN)/.installed test-deps layers
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# The layer check runs on the package as `pip install .` lays it out; that install must put nothing but
+# `reformflow` at the top of site-packages.
+layers: $(BIN)/.installed
+	rm -rf build/site && $(BIN)/python -m pip install --quiet --no-deps --target build/site .
+	@extra=$$(ls build/site | grep -v -e '^bin$$' -e '^reformflow$$' -e '^reformflow-.*dist-info$$'); \
+	  test -z "$$extra" || { echo "pip install . put more than reformflow into site-packages: $$extra"; exit 1; }
+	cd build && PYTHONPATH=site ../$(BIN)/lint-imports --config ../.importlinter --no-cache
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

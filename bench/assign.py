@@ -12,13 +12,13 @@ from pathlib import Path
 
 from bench.common import province_arguments, timing_row
 from bench.synthetic import AREAS
-from parsing import ExtractedDocument, ExtractedTask
-from reformflow import db
-from reformflow.config import settings
-from supervision.assignment import assign_tasks
-from supervision.directory import load_directory, normalise_name
-from supervision.ledger import store_document
-from supervision.resolution import Decisions
+from reformflow.core import db
+from reformflow.core.settings import settings
+from reformflow.parsing import ExtractedDocument, ExtractedTask
+from reformflow.supervision.ledger import store_document
+from reformflow.supervision.units.assignment import assign_tasks
+from reformflow.supervision.units.directory import load_directory, normalise_name
+from reformflow.supervision.units.resolution import Decisions
 from tests.factories import directory_file
 
 
@@ -37,10 +37,9 @@ def build(folder: Path, tasks: int, units: int):
                            lead_units=[names[n % units]], co_units=[names[(n + 7) % units],
                                                                     names[(n + 13) % units].replace("市", "深圳市", 1)],
                            deadline=date(2020, 6, 30)) for n in range(tasks)]
-    with db.session() as session:
+    with db.transaction() as session:
         document = ExtractedDocument("province.txt", "全省任务清单", 2020, date(2020, 1, 1), items)
         store_document(document, session=session)
-        session.commit()
     return directory, items
 
 
@@ -53,10 +52,9 @@ def main() -> None:
             directory, items = build(Path(folder), args.tasks, args.units)
             decisions = Decisions(Path(folder) / "decisions.yaml")
             for runs in (first, again):  # the first run creates 60,000 assignments, the second changes nothing
-                with db.session() as session:
+                with db.transaction() as session:
                     start = time.perf_counter()
                     assign_tasks(directory, decisions, session=session)
-                    session.commit()
                     runs.append(time.perf_counter() - start)
             names = directory.names
             start = time.perf_counter()

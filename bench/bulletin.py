@@ -15,10 +15,11 @@ from sqlmodel import select
 
 from bench.common import province_arguments, timing_row
 from bench.remind import build_ledger
-from models import Assignment, StatusReport, Task
-from reformflow import db
-from reformflow.config import settings
-from supervision.bulletin import compute_bulletin, publish_bulletin
+from reformflow.core import db
+from reformflow.core.settings import settings
+from reformflow.models import Assignment, StatusReport, Task
+from reformflow.supervision.bulletin.compute import compute_bulletin
+from reformflow.supervision.bulletin.publish import publish_bulletin
 
 STATUSES = ("in_progress", "in_progress", "completed", "lagging", "not_started")
 
@@ -26,7 +27,7 @@ STATUSES = ("in_progress", "in_progress", "completed", "lagging", "not_started")
 def add_reports(months: int = 12) -> int:
     """A year of reports: each month, four in five assignments report once."""
     total = 0
-    with db.session() as session:
+    with db.transaction() as session:
         assignments = list(session.exec(select(Assignment)))
         for month in range(1, months + 1):
             rows = [{"task_id": a.task_id, "unit_id": a.unit_id, "period": f"2020-{month:02d}",
@@ -35,7 +36,6 @@ def add_reports(months: int = 12) -> int:
                     for n, a in enumerate(assignments) if (n + month) % 5]
             session.execute(insert(StatusReport), rows)
             total += len(rows)
-        session.commit()
     return total
 
 
@@ -48,7 +48,7 @@ def main() -> None:
         build_ledger(args.tasks, args.units, port=25)
         reports = add_reports()
         for run in range(args.repeat):
-            with db.session() as session:
+            with db.transaction() as session:
                 start = time.perf_counter()
                 data = compute_bulletin("2020-06", date(2020, 6, 30 - run), session=session)
                 compute.append(time.perf_counter() - start)

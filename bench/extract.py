@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 from bench.synthetic import write_documents
-from parsing import extract_file
-from parsing.sources import read_source
-from reformflow.cli import sample_documents
+from reformflow.cli.main import sample_documents
+from reformflow.parsing import extract_file
+from reformflow.parsing.sources import read_source
 
 
 def baseline(paths: list[Path], repeat: int) -> list[float]:

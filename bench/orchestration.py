@@ -22,16 +22,17 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from sqlmodel import select
 
-from flows.common import deliver_batch
-from models import Contact, Message, Unit
-from notifications.message import OutgoingMessage
-from notifications.outbox import dispatch, due_message_ids, enqueue
-from reformflow import db
-from reformflow.config import settings
+from reformflow.core import db
+from reformflow.core.settings import settings
+from reformflow.flows.common import deliver_batch
+from reformflow.flows.office import sender
+from reformflow.models import Contact, Message, Unit
+from reformflow.notifications.message import OutgoingMessage
+from reformflow.notifications.outbox import dispatch, due_message_ids, enqueue
 
 
 def queue(messages: int) -> list[int]:
-    with db.session() as session:
+    with db.transaction() as session:
         unit = Unit(name="基准单位", slug="bench")
         session.add(unit)
         session.flush()
@@ -39,14 +40,12 @@ def queue(messages: int) -> list[int]:
         for n in range(messages):
             enqueue(f"bench:{n}", unit, "reminder", "outbox", OutgoingMessage(f"提醒 {n}", f"正文 {n}"),
                     session=session)
-        session.commit()
         return due_message_ids(session=session, limit=messages)
 
 
 @task(name="send-one", cache_policy=NO_CACHE)
 def send_one(message_id: int) -> int:
-    with db.session() as session:
-        return len(dispatch([message_id], session=session, max_attempts=3).sent)
+    return len(dispatch([message_id], transaction=db.transaction, max_attempts=3, sender=sender()).sent)
 
 
 @flow(name="bench-per-message")
@@ -67,7 +66,7 @@ def timed(run, messages: int) -> float:
         start = time.perf_counter()
         sent = run(ids)
         elapsed = time.perf_counter() - start
-        with db.session() as session:
+        with db.transaction() as session:
             assert sent == messages == len(session.exec(select(Message).where(Message.state == "sent")).all())
         return elapsed
 

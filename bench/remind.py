@@ -23,13 +23,14 @@ from sqlalchemy import insert, update
 from sqlmodel import select
 
 from bench.common import province_arguments
-from models import Assignment, Contact, Document, Message, Task, Unit
-from notifications.outbox import dispatch, due_message_ids
-from reformflow import db
-from reformflow.config import settings
-from supervision.reminders import ReminderPolicy
-from supervision.sweep import queue_reminders
-from supervision.workdays import WorkingCalendar
+from reformflow.core import db
+from reformflow.core.calendar import WorkingCalendar
+from reformflow.core.settings import settings
+from reformflow.flows.office import report_links, sender
+from reformflow.models import Assignment, Contact, Document, Message, Task, Unit
+from reformflow.notifications.outbox import dispatch, due_message_ids
+from reformflow.supervision.reminders.plan import ReminderPolicy
+from reformflow.supervision.reminders.sweep import queue_reminders
 
 AS_OF = date(2020, 6, 23)
 
@@ -44,7 +45,7 @@ class Sink:
 
 
 def build_ledger(tasks: int, units: int, port: int) -> None:
-    with db.session() as session:
+    with db.transaction() as session:
         session.add(Unit(name="改革办", slug="reform-office", is_office=True))
         document = Document(source="province.txt", title="全省改革任务清单", sha256="x", issued_on=date(2020, 1, 1))
         session.add(document)
@@ -62,7 +63,6 @@ def build_ledger(tasks: int, units: int, port: int) -> None:
         rows = [{"task_id": t, "unit_id": ids[(k + r) % len(ids)], "role": "lead" if r == 0 else "co", "mention": ""}
                 for k, t in enumerate(task_ids) for r in range(3)]
         session.execute(insert(Assignment), rows)
-        session.commit()
 
 
 def smtplib_loop(messages: list[Message], port: int) -> float:
@@ -96,9 +96,9 @@ def run_once(tasks: int, units: int, port: int, database_url: str | None = None
             reset_database(database_url)
         build_ledger(tasks, units, port)
         policy = ReminderPolicy(WorkingCalendar())
-        with db.session() as session:
+        with db.transaction() as session:
             start = time.perf_counter()
-            plan = queue_reminders(AS_OF, session=session, policy=policy)
+            plan = queue_reminders(AS_OF, session=session, policy=policy, links=report_links())
             planning = time.perf_counter() - start
             ids = due_message_ids(session=session, limit=100_000)
             messages = list(session.exec(select(Message).where(Message.id.in_(ids))))
@@ -118,17 +118,15 @@ def parallel_dispatch(ids: list[int], workers: int) -> int:
     batches = [ids[n:n + 50] for n in range(0, len(ids), 50)]
 
     def run(batch: list[int]) -> int:
-        with db.session() as own:
-            return len(dispatch(batch, session=own, max_attempts=3).sent)
+        return len(dispatch(batch, transaction=db.transaction, max_attempts=3, sender=sender()).sent)
 
     with ThreadPoolExecutor(workers) as pool:
         return sum(pool.map(run, batches))
 
 
 def requeue_all() -> list[int]:
-    with db.session() as session:
+    with db.transaction() as session:
         session.execute(update(Message).values(state="queued", attempts=0, sent_at=None))
-        session.commit()
         return due_message_ids(session=session, limit=100_000)
 
 

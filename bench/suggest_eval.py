@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from parsing import extract_file
-from reformflow.cli import sample_documents
-from reformflow.config import settings
-from supervision.directory import load_directory
-from supervision.suggestions import leave_one_document_out
+from reformflow.cli.main import sample_documents
+from reformflow.core.settings import settings
+from reformflow.parsing import extract_file
+from reformflow.supervision.units.directory import load_directory
+from reformflow.supervision.units.suggestions import leave_one_document_out
 
 
 def labelled_documents() -> dict[str, list[tuple[str, list[str]]]]:

@@ -11,17 +11,17 @@ from prefect.deployments.runner import RunnerDeployment
 from prefect.events import DeploymentEventTrigger
 from prefect.schedules import Cron
 
-from flows.bulletin import monthly_bulletin
-from flows.collect import collect_reports
-from flows.cycle import ingest_document
-from flows.ingest import ingest_report_flow
-from flows.remind import reminder_sweep
-from intake.events import DOCUMENT_RECEIVED, SUBMITTED
-from reformflow.config import settings
+from reformflow.core.settings import settings
+from reformflow.flows.bulletin import monthly_bulletin
+from reformflow.flows.collect import collect_reports
+from reformflow.flows.cycle import ingest_document
+from reformflow.flows.events import DOCUMENT_RECEIVED, SUBMITTED
+from reformflow.flows.ingest import ingest_report_flow
+from reformflow.flows.remind import reminder_sweep
 
 
 def as_deployment(flow: Flow, **options) -> RunnerDeployment:
-    """A deployment whose entrypoint is the flow's module (`flows.remind:reminder_sweep`), not a file path:
+    """A deployment whose entrypoint is the flow's module (`reformflow.flows.remind:reminder_sweep`), not a file path:
     any worker where ReformFlow is installed can load it, whatever its working directory."""
     deployment = flow.to_deployment(**options)
     deployment.entrypoint = f"{flow.fn.__module__}:{flow.fn.__name__}"

@@ -6,12 +6,12 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from reformflow import db
-from reformflow.config import settings
-from supervision.assignment import AssignSummary, assign_tasks
-from supervision.directory import Directory, load_directory
-from supervision.resolution import load_decisions
-from supervision.suggestions import TaskSuggestions, suggest_for_ledger
+from reformflow.core import db
+from reformflow.core.settings import settings
+from reformflow.supervision.units.assignment import AssignSummary, assign_tasks
+from reformflow.supervision.units.directory import Directory, load_directory
+from reformflow.supervision.units.resolution import load_decisions
+from reformflow.supervision.units.suggestions import TaskSuggestions, suggest_for_ledger
 
 
 @task(name="load-directory", cache_policy=NO_CACHE)
@@ -21,15 +21,14 @@ def load(path: str) -> Directory:
 
 @task(name="assign-units", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
 def assign(directory: Directory) -> AssignSummary:
-    with db.session() as session:
+    with db.transaction() as session:
         summary = assign_tasks(directory, load_decisions(settings.decisions_path), session=session)
-        session.commit()
     return summary
 
 
 @task(name="suggest-units", cache_policy=NO_CACHE)
 def suggest_units() -> list[TaskSuggestions]:
-    with db.session() as session:
+    with db.transaction() as session:
         return suggest_for_ledger(session=session)
 
 

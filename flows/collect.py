@@ -9,25 +9,26 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from flows.common import deliver_outbox, office_today, working_calendar
-from reformflow import db
-from reformflow.config import settings
-from supervision.directory import load_directory
-from supervision.reports import ReportImport, import_reports, queue_chases
+from reformflow.core import db
+from reformflow.core.settings import settings
+from reformflow.flows.common import deliver_outbox
+from reformflow.flows.office import office_today, report_links, working_calendar
+from reformflow.supervision.reports.collect import ReportImport, import_reports, queue_chases
+from reformflow.supervision.units.directory import load_directory
 
 
 @task(name="import-reports", cache_policy=NO_CACHE)
 def import_file(path: str) -> ReportImport:
     directory = load_directory(settings.directory_file)
-    with db.session() as session:
+    with db.transaction() as session:
         return import_reports(Path(path), directory, session=session, timezone=settings.timezone)
 
 
 @task(name="chase-non-reporters", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
 def chase(as_of: date) -> list[str]:
-    with db.session() as session:
+    with db.transaction() as session:
         return queue_chases(as_of, session=session, cutoff_day=settings.report_cutoff_day, calendar=working_calendar(),
-                            days_before=settings.chase_days_before_cutoff)
+                            days_before=settings.chase_days_before_cutoff, links=report_links())
 
 
 @flow(name="collect-reports")

@@ -1,9 +1,8 @@
-"""What every flow needs: today's date in the office's time zone, and outbox delivery in batches."""
+"""What every flow needs: outbox delivery in batches, each batch a task run the admin sees."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from prefect import get_run_logger, task
 from prefect.artifacts import create_table_artifact
@@ -11,43 +10,21 @@ from prefect.cache_policies import NO_CACHE
 from prefect.events import emit_event
 from sqlmodel import select
 
-from models import Message, Unit
-from notifications.outbox import DispatchReport, dispatch, due_message_ids, settle_stale_claims
-from reformflow import db
-from reformflow.config import settings
-from supervision.reminders import ReminderPolicy
-from supervision.workdays import OfficeHours, WorkingCalendar
+from reformflow.core import db
+from reformflow.core.settings import settings
+from reformflow.flows.office import office_hours, office_now, sender
+from reformflow.models import Message, Unit
+from reformflow.notifications.outbox import DispatchReport, deliverable_ids, dispatch, settle_stale_claims
 
 BATCH_SIZE = 50
-QUIET_EXEMPT = ("outbox",)
-
-
-def office_now() -> datetime:
-    return datetime.now(ZoneInfo(settings.timezone))
-
-
-def office_today() -> date:
-    return office_now().date()
-
-
-def working_calendar() -> WorkingCalendar:
-    return WorkingCalendar(settings.extra_holidays, settings.extra_workdays)
-
-
-def reminder_policy() -> ReminderPolicy:
-    return ReminderPolicy(working_calendar(), tuple(settings.reminder_days_before), settings.overdue_every_days,
-                          settings.escalate_after_days_overdue)
-
-
-def office_hours() -> OfficeHours:
-    return OfficeHours(working_calendar(), settings.office_hours_start, settings.office_hours_end)
 
 
 @task(name="deliver-batch", cache_policy=NO_CACHE)
 def deliver_batch(message_ids: list[int]) -> DispatchReport:
     """Send one batch; each message is committed on its own, so a crash loses at most the one in flight."""
-    with db.session() as session:
-        report = dispatch(message_ids, session=session, max_attempts=settings.max_send_attempts)
+    report = dispatch(message_ids, transaction=db.transaction, max_attempts=settings.max_send_attempts,
+                      sender=sender())
+    with db.transaction() as session:
         _announce(report.sent, session=session)
     return report
 
@@ -85,20 +62,15 @@ def deliver_outbox(stage: str, now: datetime | None = None) -> DispatchReport:
     """Deliver everything due in the outbox, in batches, within office hours; leave a table artifact."""
     logger = get_run_logger()
     now = now or office_now()
-    with db.session() as session:
+    with db.transaction() as session:
         doubtful = settle_stale_claims(session=session)
-        for message_id in doubtful:
-            logger.warning("message %s was being sent when its sender stopped: marked in_doubt for the office "
-                           "(reformflow outbox list --state in_doubt)", message_id)
-        hours = office_hours()
-        ids = due_message_ids(session=session, limit=10_000)
-        if not hours.is_open(now):
-            # Quiet hours are for people: the local outbox is a folder and disturbs nobody.
-            quiet = due_message_ids(session=session, limit=10_000, exclude_channels=QUIET_EXEMPT)
-            ids = sorted(set(ids) - set(quiet))
-            if quiet:
-                logger.info("%s: outside office hours; %d messages wait until %s", stage, len(quiet),
-                            hours.next_opening(now).isoformat(timespec="minutes"))
+        ids, waiting = deliverable_ids(now, office_hours(), session=session)
+    for message_id in doubtful:
+        logger.warning("message %s was being sent when its sender stopped: marked in_doubt for the office "
+                       "(reformflow outbox list --state in_doubt)", message_id)
+    if waiting:
+        logger.info("%s: outside office hours; %d messages wait until %s", stage, waiting,
+                    office_hours().next_opening(now).isoformat(timespec="minutes"))
     batches = [ids[start:start + BATCH_SIZE] for start in range(0, len(ids), BATCH_SIZE)]
     if settings.task_queue:
         return _queue_batches(stage, batches)

@@ -7,12 +7,12 @@ from datetime import date
 from prefect import flow, get_run_logger, tags
 from prefect.artifacts import create_markdown_artifact
 
-from flows.assign import assign_flow
-from flows.bulletin import monthly_bulletin
-from flows.collect import collect_reports
-from flows.common import office_today
-from flows.extract import extract_flow
-from flows.remind import reminder_sweep
+from reformflow.flows.assign import assign_flow
+from reformflow.flows.bulletin import monthly_bulletin
+from reformflow.flows.collect import collect_reports
+from reformflow.flows.extract import extract_flow
+from reformflow.flows.office import office_today
+from reformflow.flows.remind import reminder_sweep
 
 
 @flow(name="ingest-document")

@@ -8,9 +8,9 @@ from prefect import flow, get_run_logger, tags, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from parsing import ExtractedDocument, extract_file
-from reformflow import db
-from supervision.ledger import ImportSummary, store_document
+from reformflow.core import db
+from reformflow.parsing import ExtractedDocument, extract_file
+from reformflow.supervision.ledger import ImportSummary, store_document
 
 
 @task(name="parse-document", cache_policy=NO_CACHE)
@@ -20,9 +20,8 @@ def parse_document(path: str) -> ExtractedDocument:
 
 @task(name="store-document", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
 def store(extracted: ExtractedDocument) -> ImportSummary:
-    with db.session() as session:
+    with db.transaction() as session:
         summary = store_document(extracted, session=session)
-        session.commit()
     return summary
 
 

@@ -7,14 +7,14 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from flows.common import deliver_outbox
-from reformflow import db
-from supervision.submissions import ingest_report
+from reformflow.core import db
+from reformflow.flows.common import deliver_outbox
+from reformflow.supervision.reports.submissions import ingest_report
 
 
 @task(name="apply-report", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
 def apply_report(report_id: int) -> list[str]:
-    with db.session() as session:
+    with db.transaction() as session:
         return ingest_report(report_id, session=session)
 
 

@@ -8,16 +8,17 @@ from prefect import flow, get_run_logger, tags, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from flows.common import deliver_outbox, office_today, reminder_policy
-from notifications.outbox import unit_channels
-from reformflow import db
-from supervision.reminders import plan_reminders
-from supervision.sweep import SweepPlan, queue_reminders
+from reformflow.core import db
+from reformflow.flows.common import deliver_outbox
+from reformflow.flows.office import office_today, reminder_policy, report_links
+from reformflow.notifications.outbox import unit_channels
+from reformflow.supervision.reminders.plan import plan_reminders
+from reformflow.supervision.reminders.sweep import SweepPlan, queue_reminders
 
 
 def plan_as_json(as_of: date) -> list[dict]:
     """The sweep's plan without queueing anything (`reformflow remind --dry-run --json`)."""
-    with db.session() as session:
+    with db.transaction() as session:
         digests = plan_reminders(as_of, session=session, policy=reminder_policy(),
                                  channels=unit_channels(session=session))
         return [{"unit": d.unit.name, "channel": d.channel, "rung": d.rung,
@@ -27,8 +28,8 @@ def plan_as_json(as_of: date) -> list[dict]:
 
 @task(name="plan-and-queue-reminders", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
 def plan_and_queue(as_of: date) -> SweepPlan:
-    with db.session() as session:
-        return queue_reminders(as_of, session=session, policy=reminder_policy())
+    with db.transaction() as session:
+        return queue_reminders(as_of, session=session, policy=reminder_policy(), links=report_links())
 
 
 @flow(name="reminder-sweep")

@@ -11,19 +11,21 @@ import hmac
 import logging
 import secrets
 from collections import defaultdict
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import FastAPI, Form, Request, UploadFile
+from fastapi import Depends, FastAPI, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlmodel import select
 
-from models import STATUS_LABELS, Assignment, Document, Evidence, StatusReport, Task, Unit
-from notifications.render import environment
-from reformflow import db
-from reformflow.config import settings
-from supervision.links import LinkError, LinkScope, read_token
-from supervision.submissions import check_evidence, check_submission, store_submission
+from reformflow.core import db
+from reformflow.core.settings import settings
+from reformflow.flows.office import report_links
+from reformflow.models import STATUS_LABELS, Assignment, Document, Evidence, StatusReport, Task, Unit
+from reformflow.notifications.render import environment
+from reformflow.supervision.reports.links import LinkError, LinkScope
+from reformflow.supervision.reports.submissions import check_evidence, check_submission, store_submission
 
 logger = logging.getLogger(__name__)
 CSRF_COOKIE = "rf_csrf"
@@ -35,39 +37,42 @@ def create_app(after_submit=None) -> FastAPI:
     app = FastAPI(title="ReformFlow 情况报送", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.after_submit = after_submit or (lambda report_id: None)
 
+    # Plain `def` handlers: the database work blocks, so FastAPI runs them in its thread pool. Each request is
+    # one transaction, opened here and passed on.
     @app.get("/r/{token}", response_class=HTMLResponse)
     def unit_page(request: Request, token: str, saved: int | None = None):
-        scope, refusal = _scope(request, token)
-        return refusal or _render(request, token, scope, saved=saved)
+        with db.transaction() as session:
+            scope, refusal = _scope(request, token, session=session)
+            return refusal or _render(request, token, scope, session=session, saved=saved)
 
     @app.post("/r/{token}/tasks/{task_id}", response_class=HTMLResponse)
-    async def submit(request: Request, token: str, task_id: int, csrf: str = Form(""),
-                     evidence: UploadFile | None = None):
-        scope, refusal = _scope(request, token)
-        if refusal:
-            return refusal
-        if not _csrf_ok(request, csrf):
-            return _refuse(request, "表单已失效，请刷新页面后重新提交。", 403)
-        form = {key: str(value) for key, value in (await request.form()).items() if isinstance(value, str)}
-        with db.session() as session:
+    def submit(request: Request, token: str, task_id: int, form: Annotated[dict[str, str], Depends(_text_fields)],
+               csrf: Annotated[str, Form()] = "", evidence: UploadFile | None = None):
+        with db.transaction() as session:
+            scope, refusal = _scope(request, token, session=session)
+            if refusal:
+                return refusal
+            if not _csrf_ok(request, csrf):
+                return _refuse(request, "表单已失效，请刷新页面后重新提交。", 403)
             unit, task = _unit_and_task(session, scope, task_id)
             if task is None:
                 return _refuse(request, "这项任务不属于贵单位，不能报送。", 403)
             submission, errors = check_submission(form, task)
-            upload = await _read_upload(evidence, errors)
+            upload = _read_upload(evidence, errors)
             if errors:
-                return _render(request, token, scope, errors={task_id: errors}, values={task_id: form}, status=400)
+                return _render(request, token, scope, session=session, errors={task_id: errors},
+                               values={task_id: form}, status=400)
             report = store_submission(task, unit, scope.period, submission, upload, session=session,
                                       evidence_dir=settings.data_dir / "evidence")
-        request.app.state.after_submit(report.id)
+        request.app.state.after_submit(report.id)  # after the commit: the flow it starts must see the report
         return RedirectResponse(f"/r/{token}?saved={task_id}#task-{task_id}", status_code=303)
 
     @app.get("/r/{token}/evidence/{evidence_id}")
     def download(request: Request, token: str, evidence_id: int):
-        scope, refusal = _scope(request, token)
-        if refusal:
-            return refusal
-        with db.session() as session:
+        with db.transaction() as session:
+            scope, refusal = _scope(request, token, session=session)
+            if refusal:
+                return refusal
             evidence = session.get(Evidence, evidence_id)
             report = session.get(StatusReport, evidence.report_id) if evidence else None
             unit = session.exec(select(Unit).where(Unit.slug == scope.unit_slug)).first()
@@ -81,14 +86,18 @@ def create_app(after_submit=None) -> FastAPI:
     return app
 
 
-def _scope(request: Request, token: str) -> tuple[LinkScope | None, Response | None]:
+async def _text_fields(request: Request) -> dict[str, str]:
+    """The form's text fields (the upload is read by the handler)."""
+    return {key: str(value) for key, value in (await request.form()).items() if isinstance(value, str)}
+
+
+def _scope(request: Request, token: str, *, session) -> tuple[LinkScope | None, Response | None]:
     try:
-        scope = read_token(token)
+        scope = report_links().read(token)
     except LinkError as exc:
         return None, _refuse(request, str(exc), 403)
-    with db.session() as session:
-        if session.exec(select(Unit).where(Unit.slug == scope.unit_slug)).first() is None:
-            return None, _refuse(request, "这个报送链接对应的单位已不在通讯录中，请联系改革办。", 403)
+    if session.exec(select(Unit).where(Unit.slug == scope.unit_slug)).first() is None:
+        return None, _refuse(request, "这个报送链接对应的单位已不在通讯录中，请联系改革办。", 403)
     return scope, None
 
 
@@ -111,12 +120,12 @@ def _unit_and_task(session, scope: LinkScope, task_id: int) -> tuple[Unit, Task 
     return unit, task if task is not None and task.removed_at is None else None
 
 
-async def _read_upload(upload: UploadFile | None, errors: dict[str, str]) -> tuple[str, bytes] | None:
+def _read_upload(upload: UploadFile | None, errors: dict[str, str]) -> tuple[str, bytes] | None:
     """Read at most the limit and one byte more: a 50 MB file is refused without being held in memory."""
     if upload is None or not upload.filename:
         return None
     limit = settings.evidence_max_bytes
-    content = await upload.read(limit + 1)
+    content = upload.file.read(limit + 1)
     size = len(content) if len(content) <= limit else (upload.size or len(content))
     problem = check_evidence(upload.filename, content[:16], size, limit)
     if problem:
@@ -125,11 +134,10 @@ async def _read_upload(upload: UploadFile | None, errors: dict[str, str]) -> tup
     return upload.filename, content
 
 
-def _render(request: Request, token: str, scope: LinkScope, *, errors=None, values=None, saved=None,
+def _render(request: Request, token: str, scope: LinkScope, *, session, errors=None, values=None, saved=None,
             status: int = 200) -> HTMLResponse:
-    with db.session() as session:
-        unit = session.exec(select(Unit).where(Unit.slug == scope.unit_slug)).one()
-        cards = _cards(session, unit, scope.period)
+    unit = session.exec(select(Unit).where(Unit.slug == scope.unit_slug)).one()
+    cards = _cards(session, unit, scope.period)
     csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
     response = templates.TemplateResponse(request, "intake/page.html.j2", {
         "unit": unit, "period": scope.period, "cards": cards, "token": token, "csrf": csrf, "statuses": STATUS_LABELS,

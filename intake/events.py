@@ -8,29 +8,17 @@ from __future__ import annotations
 
 import logging
 
-from prefect.events import emit_event
 from prefect.settings import PREFECT_API_URL
 
-from reformflow import db
-from supervision.submissions import ingest_report
+from reformflow.core import db
+from reformflow.flows.events import emit_submitted
+from reformflow.supervision.reports.submissions import ingest_report
 
 logger = logging.getLogger(__name__)
-SUBMITTED = "reformflow.report.submitted"
-DOCUMENT_RECEIVED = "reformflow.document.received"
-
-
-def emit_submitted(report_id: int) -> None:
-    emit_event(event=SUBMITTED, resource={"prefect.resource.id": f"reformflow.report.{report_id}"},
-               payload={"report_id": report_id})
-
-
-def emit_document_received(path: str) -> None:
-    emit_event(event=DOCUMENT_RECEIVED, resource={"prefect.resource.id": f"reformflow.document.{path}"},
-               payload={"path": path})
 
 
 def ingest_inline(report_id: int) -> None:
-    with db.session() as session:
+    with db.transaction() as session:
         ingest_report(report_id, session=session)
 
 

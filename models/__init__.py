@@ -1,6 +1,6 @@
 """The ledger's tables and its migrations."""
 
-from models.ledger import (
+from reformflow.models.ledger import (
     Assignment,
     Bulletin,
     Contact,
@@ -15,18 +15,43 @@ from models.ledger import (
     Unit,
     utcnow,
 )
-
-STATUS_LABELS = {
-    "not_started": "未启动",
-    "in_progress": "推进中",
-    "completed": "已完成",
-    "lagging": "滞后",
-    "extension_requested": "申请延期",
-}
-
-REVIEW_LABELS = {"accepted": "已销号", "returned": "退回", "approved": "延期已批准", "rejected": "延期未批准"}
+from reformflow.models.locks import take_lock
+from reformflow.models.states import (
+    REVIEW_LABELS,
+    ROLE_LABELS,
+    STATUS_LABELS,
+    Channel,
+    DeadlineKind,
+    MessageKind,
+    MessageState,
+    Review,
+    Role,
+    TaskStatus,
+)
 
 __all__ = [
-    "REVIEW_LABELS", "STATUS_LABELS", "Assignment", "Bulletin", "Contact", "Document", "DocumentRevision", "Evidence",
-    "Lock", "Message", "ReminderLog", "StatusReport", "Task", "Unit", "utcnow",
+    "REVIEW_LABELS",
+    "ROLE_LABELS",
+    "STATUS_LABELS",
+    "Assignment",
+    "Bulletin",
+    "Channel",
+    "Contact",
+    "DeadlineKind",
+    "Document",
+    "DocumentRevision",
+    "Evidence",
+    "Lock",
+    "Message",
+    "MessageKind",
+    "MessageState",
+    "ReminderLog",
+    "Review",
+    "Role",
+    "StatusReport",
+    "Task",
+    "TaskStatus",
+    "Unit",
+    "take_lock",
+    "utcnow",
 ]

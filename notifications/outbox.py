@@ -5,6 +5,7 @@ by whoever claims it. Failures are retried with backoff and end in a dead-letter
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -12,10 +13,11 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from models import Contact, Message, Unit, utcnow
-from notifications.message import OutgoingMessage
-from notifications.render import render_for_channel
-from notifications.send import Delivery, send
+from reformflow.core.calendar import OfficeHours
+from reformflow.models import Channel, Contact, Message, MessageState, Unit, utcnow
+from reformflow.notifications.message import OutgoingMessage
+from reformflow.notifications.render import render_for_channel
+from reformflow.notifications.send import Delivery, Sender
 
 STALE_CLAIM = timedelta(minutes=15)  # a claim older than this belongs to a process that died
 
@@ -82,17 +84,30 @@ def _rate_limited_until(message: Message, *, session: Session) -> datetime | Non
         return None
     since = utcnow() - RATE_WINDOW
     recent = list(session.exec(select(Message.sent_at).where(
-        Message.unit_id == message.unit_id, Message.channel == message.channel, Message.state == "sent",
+        Message.unit_id == message.unit_id, Message.channel == message.channel, Message.state == MessageState.SENT,
         Message.sent_at > since).order_by(Message.sent_at)))
     return recent[-limit] + RATE_WINDOW if len(recent) >= limit else None
 
 
 # Channels where sending the same message twice does no harm: the local outbox writes the same file again.
-IDEMPOTENT_CHANNELS = ("outbox",)
+IDEMPOTENT_CHANNELS = (Channel.OUTBOX,)
+QUIET_EXEMPT = (Channel.OUTBOX,)
+
+
+def deliverable_ids(now: datetime, hours: OfficeHours, *, session: Session, limit: int = 10_000
+                    ) -> tuple[list[int], int]:
+    """The messages due now, and how many more wait for office hours. Quiet hours are for people: the local
+    outbox is a folder and disturbs nobody, so it is delivered at any hour."""
+    ids = due_message_ids(session=session, limit=limit)
+    if hours.is_open(now):
+        return ids, 0
+    quiet = set(due_message_ids(session=session, limit=limit, exclude_channels=QUIET_EXEMPT))
+    return sorted(set(ids) - quiet), len(quiet)
 
 
 def due_message_ids(*, session: Session, limit: int = 500, exclude_channels: tuple[str, ...] = ()) -> list[int]:
-    query = select(Message.id).where(Message.state.in_(("queued", "failed")), Message.next_attempt_at <= utcnow())
+    query = select(Message.id).where(Message.state.in_((MessageState.QUEUED, MessageState.FAILED)),
+                                     Message.next_attempt_at <= utcnow())
     if exclude_channels:
         query = query.where(Message.channel.not_in(exclude_channels))
     return list(session.exec(query.order_by(Message.id).limit(limit)))
@@ -102,18 +117,17 @@ def settle_stale_claims(*, session: Session) -> list[int]:
     """Messages left `sending` by a sender that died. Whether they went out is unknown: on an idempotent
     channel they are simply sent again; otherwise they become `in_doubt` and the office decides, so that
     nobody gets a message twice and none is lost silently. Returns the ids now in doubt."""
-    stale = list(session.exec(select(Message).where(Message.state == "sending",
+    stale = list(session.exec(select(Message).where(Message.state == MessageState.SENDING,
                                                     Message.updated_at < utcnow() - STALE_CLAIM)))
     doubtful = []
     for message in stale:
         if message.channel in IDEMPOTENT_CHANNELS:
-            message.state = "queued"
+            message.state = MessageState.QUEUED
         else:
-            message.state, message.last_error = "in_doubt", IN_DOUBT
+            message.state, message.last_error = MessageState.IN_DOUBT, IN_DOUBT
             doubtful.append(message.id)
         message.updated_at = utcnow()
         session.add(message)
-    session.commit()
     return doubtful
 
 
@@ -125,10 +139,9 @@ def _claim(message_id: int, *, session: Session) -> bool:
     """Atomically move one message to `sending`; False when another dispatcher got there first."""
     result = session.execute(
         update(Message)
-        .where(Message.id == message_id, Message.state.in_(("queued", "failed")))
-        .values(state="sending", updated_at=utcnow())
+        .where(Message.id == message_id, Message.state.in_((MessageState.QUEUED, MessageState.FAILED)))
+        .values(state=MessageState.SENDING, updated_at=utcnow())
     )
-    session.commit()
     return result.rowcount == 1
 
 
@@ -137,36 +150,50 @@ def _contact_url(message: Message, *, session: Session) -> str | None:
     return session.exec(query).first()
 
 
-def dispatch(message_ids: list[int], *, session: Session, max_attempts: int,
-             sender: Callable[[str, OutgoingMessage], Delivery] = send) -> DispatchReport:
-    """Send the given messages, each committed on its own so a crash loses at most the one in flight."""
+UnitOfWork = Callable[[], AbstractContextManager[Session]]
+
+
+def dispatch(message_ids: list[int], *, transaction: UnitOfWork, max_attempts: int, sender: Sender
+             ) -> DispatchReport:
+    """Send the given messages. The claim and the outcome of each message are transactions of their own (opened
+    with `transaction`), and no transaction is open while a message is on the wire, so a crash loses at most the
+    one in flight and a slow mail server holds no lock."""
     report = DispatchReport()
     for message_id in message_ids:
-        if not _claim(message_id, session=session):
+        with transaction() as session:
+            claimed = _claim_and_read(message_id, report, session=session)
+        if claimed is None:
             continue
-        message = session.get(Message, message_id)
-        session.refresh(message)
-        wait_until = _rate_limited_until(message, session=session)
-        if wait_until is not None:
-            message.state, message.next_attempt_at, message.updated_at = "queued", wait_until, utcnow()
+        url, outgoing = claimed
+        delivery = sender(url, outgoing) if url else Delivery(False, "no contact on this channel for this unit")
+        with transaction() as session:
+            message = session.get(Message, message_id)
+            _record(message, delivery, max_attempts)
             session.add(message)
-            session.commit()
-            report.deferred.append(message_id)
-            continue
-        url = _contact_url(message, session=session)
-        outgoing = OutgoingMessage(message.subject, message.body, message.body_format, tuple(message.attachments))
-        delivery = (sender(url, outgoing) if url
-                    else Delivery(False, f"no {message.channel} contact for this unit"))
-        _record(message, delivery, max_attempts)
-        session.add(message)
-        session.commit()
         if delivery.ok:
             report.sent.append(message_id)
-        elif message.state == "dead":
+        elif message.state == MessageState.DEAD:
             report.dead.append((message_id, delivery.error or ""))
         else:
             report.failed.append((message_id, delivery.error or ""))
     return report
+
+
+def _claim_and_read(message_id: int, report: DispatchReport, *, session: Session
+                    ) -> tuple[str | None, OutgoingMessage] | None:
+    """Claim the message and read what to send, or None when it is not ours to send now."""
+    if not _claim(message_id, session=session):
+        return None
+    message = session.get(Message, message_id)
+    session.refresh(message)
+    wait_until = _rate_limited_until(message, session=session)
+    if wait_until is not None:
+        message.state, message.next_attempt_at, message.updated_at = MessageState.QUEUED, wait_until, utcnow()
+        session.add(message)
+        report.deferred.append(message_id)
+        return None
+    outgoing = OutgoingMessage(message.subject, message.body, message.body_format, tuple(message.attachments))
+    return _contact_url(message, session=session), outgoing
 
 
 def _record(message: Message, delivery: Delivery, max_attempts: int) -> None:
@@ -174,24 +201,23 @@ def _record(message: Message, delivery: Delivery, max_attempts: int) -> None:
     message.attempts += 1
     message.updated_at = now
     if delivery.ok:
-        message.state, message.sent_at, message.last_error = "sent", now, None
+        message.state, message.sent_at, message.last_error = MessageState.SENT, now, None
         return
     message.last_error = delivery.error
     if message.attempts >= max_attempts:
-        message.state = "dead"
+        message.state = MessageState.DEAD
     else:
-        message.state = "failed"
+        message.state = MessageState.FAILED
         message.next_attempt_at = now + timedelta(minutes=2 ** message.attempts)
 
 
-def requeue(*, session: Session, state: str = "dead", ids: list[int] | None = None) -> int:
+def requeue(*, session: Session, state: str = MessageState.DEAD, ids: list[int] | None = None) -> int:
     """The office sends dead or in-doubt messages again (after fixing a contact, or checking with the unit)."""
     query = select(Message).where(Message.state == state)
     if ids:
         query = query.where(Message.id.in_(ids))
     messages = list(session.exec(query))
     for message in messages:
-        message.state, message.attempts, message.next_attempt_at = "queued", 0, utcnow()
+        message.state, message.attempts, message.next_attempt_at = MessageState.QUEUED, 0, utcnow()
         session.add(message)
-    session.commit()
     return len(messages)

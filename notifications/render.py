@@ -7,9 +7,9 @@ from functools import lru_cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from models import REVIEW_LABELS, STATUS_LABELS
-from notifications.message import OutgoingMessage
-from templates import TEMPLATE_DIR
+from reformflow.models import REVIEW_LABELS, STATUS_LABELS
+from reformflow.notifications.message import OutgoingMessage
+from reformflow.templates import TEMPLATE_DIR
 
 _MARKDOWN_SPECIAL = str.maketrans({ch: f"\\{ch}" for ch in "\\`*_[]<>#|"})
 

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import apprise
 
-import notifications.channels  # noqa: F401  (registers outbox:// and the checked chat robots)
-from notifications.channels.chatbots import route
-from notifications.message import OutgoingMessage
-from supervision.directory import SECRET_REFERENCE, expand_secrets
+import reformflow.notifications.channels  # noqa: F401  (registers outbox:// and the checked chat robots)
+from reformflow.notifications.channels.chatbots import route
+from reformflow.notifications.channels.outbox import in_folder
+from reformflow.notifications.message import OutgoingMessage
+from reformflow.notifications.secrets import SECRET_REFERENCE, expand_secrets
 
 
 @dataclass(frozen=True)
@@ -50,11 +53,17 @@ def _scrub(text: str, url: str, target: str) -> str:
     return text.replace(target, masked(url)) if target != url else text
 
 
-def send(url: str, message: OutgoingMessage) -> Delivery:
+Sender = Callable[[str, OutgoingMessage], Delivery]
+
+
+def send(url: str, message: OutgoingMessage, *, outbox_dir: Path | None = None) -> Delivery:
+    """Send one message to one URL; `outbox_dir` is where `outbox://` URLs write."""
     try:
         target = expand_secrets(url)
     except ValueError as exc:
         return Delivery(False, str(exc))
+    if outbox_dir is not None and target.startswith("outbox://"):
+        target = in_folder(target, outbox_dir)
     notifier = apprise.Apprise()
     if not notifier.add(route(target)):
         return Delivery(False, f"not a usable notification URL: {masked(url)}")

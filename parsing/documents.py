@@ -6,11 +6,11 @@ import re
 from datetime import date
 from pathlib import Path
 
-from parsing.model import ExtractedDocument, Problem
-from parsing.prose import parse_prose
-from parsing.sources import ExtractionError, SourceText, read_source
-from parsing.tables import header_map, is_table_line, parse_tables, split_cells
-from parsing.text import clean, repair_mojibake
+from reformflow.parsing.model import ExtractedDocument, Problem
+from reformflow.parsing.prose import parse_prose
+from reformflow.parsing.sources import ExtractionError, SourceText, read_source
+from reformflow.parsing.tables import header_map, is_table_line, parse_tables, split_cells
+from reformflow.parsing.text import clean, repair_mojibake
 
 __all__ = ["ExtractionError", "extract_file", "extract_source", "extract_text"]
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from parsing.deadlines import INHERITED, find_deadline, find_deadlines, parse_deadline_cell
-from parsing.model import ExtractedTask, Problem
-from parsing.text import LOST, NUMERALS, chinese_numeral, clean, repair_mojibake, strip_pinyin
-from parsing.units import UnitMention, explicit_units, looks_like_units, parse_unit_bracket
+from reformflow.parsing.deadlines import INHERITED, find_deadline, find_deadlines, parse_deadline_cell
+from reformflow.parsing.model import ExtractedTask, Problem
+from reformflow.parsing.text import LOST, NUMERALS, chinese_numeral, clean, repair_mojibake, strip_pinyin
+from reformflow.parsing.units import UnitMention, explicit_units, looks_like_units, parse_unit_bracket
 
 TOP = re.compile(rf"^([{NUMERALS}]+)、(.*)$")
 SUB = re.compile(rf"^（([{NUMERALS}]+)）(.*)$")

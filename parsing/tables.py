@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from parsing.deadlines import parse_deadline_cell
-from parsing.model import ExtractedTask, Problem
-from parsing.text import clean, strip_pinyin
-from parsing.units import split_units
+from reformflow.parsing.deadlines import parse_deadline_cell
+from reformflow.parsing.model import ExtractedTask, Problem
+from reformflow.parsing.text import clean, strip_pinyin
+from reformflow.parsing.units import split_units
 
 # Header words → field. The first header that matches a field wins.
 COLUMNS = {

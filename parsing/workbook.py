@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from parsing.model import ExtractedDocument
+from reformflow.parsing.model import ExtractedDocument
 
 HEADER = ("序号", "所属领域", "任务名称", "改革措施", "牵头单位", "责任单位", "完成时限", "时限说明")
 WIDTHS = (8, 22, 28, 70, 28, 36, 16, 12)

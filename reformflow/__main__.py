@@ -1,3 +1,3 @@
-from reformflow.cli import main
+from reformflow.cli.main import main
 
 main()

@@ -13,8 +13,8 @@ from difflib import SequenceMatcher
 
 from sqlmodel import Session, select
 
-from models import Document, DocumentRevision, Task, utcnow
-from parsing import ExtractedDocument, ExtractedTask
+from reformflow.models import Document, DocumentRevision, Task, utcnow
+from reformflow.parsing import ExtractedDocument, ExtractedTask
 
 _TRACKED = ("area", "title", "text", "original_text", "line", "deadline", "deadline_text", "deadline_kind",
             "lead_mentions", "co_mentions")

@@ -15,8 +15,8 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 import pytest
 from aiosmtpd.controller import Controller
 
-from reformflow import db
-from reformflow.config import settings
+from reformflow.core.settings import settings
+from tests.factories import new_session
 
 
 @pytest.fixture(autouse=True)
@@ -29,8 +29,11 @@ def data_dir(tmp_path, monkeypatch):
 
 @pytest.fixture
 def session(data_dir):
-    with db.session() as session:
+    """The test starts the work, so it owns the session: domain functions never commit, the test commits
+    where a step must be visible to another transaction (a flow, a web request, a dispatcher)."""
+    with new_session() as session:
         yield session
+        session.commit()
 
 
 @pytest.fixture(scope="session")

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from pathlib import Path
 
 import yaml
 from sqlmodel import Session
 
-from parsing import ExtractedDocument, ExtractedTask
-from supervision.assignment import assign_tasks
-from supervision.directory import Directory, load_directory
-from supervision.ledger import store_document
-from supervision.resolution import Decisions
+from reformflow.core import db
+from reformflow.flows.office import report_links
+from reformflow.flows.office import sender as office_sender
+from reformflow.notifications.outbox import DispatchReport, dispatch
+from reformflow.parsing import ExtractedDocument, ExtractedTask
+from reformflow.supervision.ledger import store_document
+from reformflow.supervision.reports.links import ReportLinks
+from reformflow.supervision.units.assignment import assign_tasks
+from reformflow.supervision.units.directory import Directory, load_directory
+from reformflow.supervision.units.resolution import Decisions
 
 
 def no_decisions() -> Decisions:
@@ -83,3 +89,38 @@ def ledger(session: Session, tmp_path: Path, tasks: list[ExtractedTask], units: 
     assign_tasks(directory, no_decisions(), session=session)
     session.commit()
     return directory
+
+
+def new_session() -> Session:
+    """A session the test commits itself (the product opens `db.transaction()` instead)."""
+    return Session(db.get_engine(), expire_on_commit=False)
+
+
+def links() -> ReportLinks:
+    """The installation's report links, as the flows build them."""
+    return report_links()
+
+
+def make_token(unit_slug: str, period: str) -> str:
+    return report_links().token(unit_slug, period)
+
+
+def deliver(message_ids: list[int], *, session: Session, max_attempts: int = 3, sender=None) -> DispatchReport:
+    """Commit what the test wrote, then dispatch as the flows do: each message in transactions of its own."""
+    session.commit()
+    report = dispatch(message_ids, transaction=db.transaction, max_attempts=max_attempts,
+                      sender=sender or office_sender())
+    session.expire_all()
+    return report
+
+
+def wait_until(condition, *, timeout: float = 300, every: float = 0.5):
+    """Poll the ledger until `condition(session)` is truthy; the timeout is a backstop for a hung run, not a
+    measure of speed (a loaded machine is slow, not wrong)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with new_session() as session:
+            found = condition(session)
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(every)

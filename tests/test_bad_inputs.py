@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from models import StatusReport, Task
-from parsing import ExtractionError, extract_file
-from supervision.directory import DirectoryError, load_directory
-from supervision.reports import ReportImportError, import_reports
+from reformflow.models import StatusReport, Task
+from reformflow.parsing import ExtractionError, extract_file
+from reformflow.supervision.reports.collect import ReportImportError, import_reports
+from reformflow.supervision.units.directory import DirectoryError, MentionProblem, load_directory
 from tests.factories import ledger, task
 
 FILES = [
@@ -88,11 +88,12 @@ def test_malformed_reports_change_nothing(session, tmp_path, row, message):
 
 
 def test_an_unknown_unit_goes_to_review_with_candidates(session, tmp_path):
-    from supervision.assignment import assign_tasks
-    from supervision.ledger import store_document
+    from reformflow.supervision.ledger import store_document
+    from reformflow.supervision.units.assignment import assign_tasks
     from tests.factories import directory_file, document, no_decisions, outbox_units
 
     store_document(document([task("1", ["市公安分局"])]), session=session)
     directory = load_directory(directory_file(Path(tmp_path) / "d.yaml", outbox_units("市公安局")))
     (item,) = assign_tasks(directory, no_decisions(), session=session).review
-    assert (item.mention, item.reason, item.candidates[0][0]) == ("市公安分局", "not in the directory", "市公安局")
+    assert (item.mention, item.reason, item.candidates[0][0]) == (
+        "市公安分局", MentionProblem.NOT_IN_DIRECTORY, "市公安局")

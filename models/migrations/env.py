@@ -1,20 +1,24 @@
-"""Alembic environment: runs on the connection ReformFlow hands it (reformflow.db.migrate)."""
+"""Alembic environment: runs on the connection ReformFlow hands it (reformflow.core.db.migrate)."""
+
+import os
 
 from alembic import context
 from sqlmodel import SQLModel
 
-import models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from reformflow.config import settings
+import reformflow.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 target_metadata = SQLModel.metadata
 
 
 def run() -> None:
     connection = context.config.attributes.get("connection")
-    if connection is None:  # `alembic` on the command line: connect to the configured database
+    if connection is None:  # `alembic` on the command line: connect to the database it is told
         from sqlalchemy import create_engine
 
-        with create_engine(settings.db_url).connect() as connection:
+        url = os.environ.get("REFORMFLOW_DATABASE_URL")
+        if not url:
+            raise SystemExit("alembic: set REFORMFLOW_DATABASE_URL to the database to migrate")
+        with create_engine(url).connect() as connection:
             _run_on(connection)
             connection.commit()
         return

@@ -1,3 +1,3 @@
 """Channels beyond Apprise's own plugins. Importing this package registers them with Apprise."""
 
-from notifications.channels import chatbots, outbox  # noqa: F401
+from reformflow.notifications.channels import chatbots, outbox  # noqa: F401

@@ -14,15 +14,15 @@ import pytest
 from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
-from models import Message
-from notifications import outbox
-from notifications.outbox import dispatch, due_message_ids, requeue, settle_stale_claims
-from reformflow.config import settings
-from supervision.reminders import ReminderPolicy
-from supervision.sweep import queue_reminders
-from supervision.workdays import WorkingCalendar
+from reformflow.core.calendar import WorkingCalendar
+from reformflow.core.settings import settings
+from reformflow.models import Message
+from reformflow.notifications import outbox
+from reformflow.notifications.outbox import due_message_ids, requeue, settle_stale_claims
+from reformflow.supervision.reminders.plan import ReminderPolicy
+from reformflow.supervision.reminders.sweep import queue_reminders
 from tests.conftest import free_port
-from tests.factories import ledger, task
+from tests.factories import deliver, ledger, links, new_session, task
 
 POLICY = ReminderPolicy(WorkingCalendar())
 DAY = date(2020, 6, 23)
@@ -36,7 +36,8 @@ def build(session, tmp_path, port: int, units: int = 5):
     names = [f"单位{n}" for n in range(units)]
     ledger(session, tmp_path, [task(str(n + 1), [name], deadline=DAY + timedelta(days=3)) for n, name in
                                enumerate(names)], units={name: mail(port, n) for n, name in enumerate(names)})
-    queue_reminders(DAY, session=session, policy=POLICY)
+    queue_reminders(DAY, session=session, policy=POLICY, links=links())
+    session.commit()  # the queued messages are what another process or transaction delivers
     return due_message_ids(session=session)
 
 
@@ -53,20 +54,20 @@ def test_smtp_down_then_back(session, tmp_path, smtp_server):
     mailbox, port = smtp_server
     down = free_port()
     ids = build(session, tmp_path, down)
-    report = dispatch(ids, session=session, max_attempts=5)
+    report = deliver(ids, session=session, max_attempts=5)
     assert len(report.failed) == len(ids) and all("127.0.0.1" in error for _, error in report.failed)
     assert states(session) == {"failed": len(ids)}
     for message in session.exec(select(Message)):  # the server comes back at the same address
         message.body, message.next_attempt_at = message.body, message.created_at
         session.add(message)
     session.commit()
-    from models import Contact
+    from reformflow.models import Contact
 
     for contact in session.exec(select(Contact).where(Contact.channel == "email")):
         contact.url = contact.url.replace(f":{down}/", f":{port}/")
         session.add(contact)
     session.commit()
-    assert len(dispatch(due_message_ids(session=session), session=session, max_attempts=5).sent) == len(ids)
+    assert len(deliver(due_message_ids(session=session), session=session, max_attempts=5).sent) == len(ids)
     assert len(mailbox.messages) == len(ids) and states(session) == {"sent": len(ids)}
 
 
@@ -83,40 +84,40 @@ def test_a_slow_smtp_server_still_gets_each_message_once(session, tmp_path, smtp
 
     mailbox.handle_DATA = slow
     ids = build(session, tmp_path, port, units=3)
-    assert len(dispatch(ids, session=session, max_attempts=3).sent) == 3
+    assert len(deliver(ids, session=session, max_attempts=3).sent) == 3
     assert sorted(r for _, rcpt, _ in mailbox.messages for r in rcpt) == [f"u{n}@example.gov.cn" for n in range(3)]
 
 
 def test_the_database_locked_by_another_writer(tmp_path, smtp_server, monkeypatch, data_dir):
     """Fault: another process holds SQLite's write lock past the busy timeout. The sweep fails loudly and
     writes nothing; run again once the lock is gone, it queues every message once."""
-    from reformflow import db
 
     _, port = smtp_server
     monkeypatch.setattr(settings, "sqlite_busy_timeout_ms", 200)  # before the engine exists
     names = ["甲局", "乙局"]
-    with db.session() as setup:
+    with new_session() as setup:
         ledger(setup, tmp_path, [task(str(n + 1), [name], deadline=DAY + timedelta(days=3))
                                  for n, name in enumerate(names)],
                units={name: mail(port, n) for n, name in enumerate(names)})
     blocker = sqlite3.connect(data_dir / "reformflow.db", isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")
-    with db.session() as locked, pytest.raises(OperationalError, match="database is locked"):
-        queue_reminders(DAY, session=locked, policy=POLICY)
+    with new_session() as locked, pytest.raises(OperationalError, match="database is locked"):
+        queue_reminders(DAY, session=locked, policy=POLICY, links=links())
     blocker.execute("ROLLBACK")
     blocker.close()
-    with db.session() as fresh:
+    with new_session() as fresh:
         assert fresh.exec(select(Message)).all() == []  # nothing half-written
-        assert len(queue_reminders(DAY, session=fresh, policy=POLICY).queued) == 2
-        assert queue_reminders(DAY, session=fresh, policy=POLICY).queued == []
+        assert len(queue_reminders(DAY, session=fresh, policy=POLICY, links=links()).queued) == 2
+        assert queue_reminders(DAY, session=fresh, policy=POLICY, links=links()).queued == []
 
 
 CHILD = textwrap.dedent("""
-    import sys
-    from reformflow import db
-    from notifications.outbox import dispatch, due_message_ids
-    with db.session() as session:
-        dispatch(due_message_ids(session=session), session=session, max_attempts=3)
+    from reformflow.core import db
+    from reformflow.flows.office import sender
+    from reformflow.notifications.outbox import dispatch, due_message_ids
+    with db.transaction() as session:
+        ids = due_message_ids(session=session)
+    dispatch(ids, transaction=db.transaction, max_attempts=3, sender=sender())
 """)
 
 
@@ -148,11 +149,11 @@ def test_sigkill_mid_dispatch_and_restart(session, tmp_path, smtp_server, monkey
     assert states(session) == {"sent": 2, "sending": 1, "queued": 2}
     monkeypatch.setattr(outbox, "STALE_CLAIM", timedelta(0))
     doubtful = settle_stale_claims(session=session)
-    assert len(dispatch(due_message_ids(session=session), session=session, max_attempts=3).sent) == 2
+    assert len(deliver(due_message_ids(session=session), session=session, max_attempts=3).sent) == 2
     assert states(session) == {"sent": 4, "in_doubt": 1}
     assert len(mailbox.messages) == 4  # the killed send never completed: nobody has a copy twice
     requeue(session=session, state="in_doubt", ids=doubtful)
-    dispatch(due_message_ids(session=session), session=session, max_attempts=3)
+    deliver(due_message_ids(session=session), session=session, max_attempts=3)
     recipients = [r for _, rcpt, _ in mailbox.messages for r in rcpt]
     assert sorted(recipients) == sorted(set(recipients)) and len(recipients) == len(ids)
 
@@ -164,12 +165,12 @@ def test_chat_robot_faults_are_retried_and_visible(session, tmp_path, httpserver
     url = f"wecombot://KEY?base={httpserver.url_for('/').rstrip('/')}"
     ledger(session, tmp_path, [task("1", ["市公安局"], deadline=DAY + timedelta(days=3))],
            units={"市公安局": [("wecom", url)]})
-    queue_reminders(DAY, session=session, policy=POLICY)
+    queue_reminders(DAY, session=session, policy=POLICY, links=links())
     if answer is None:
         httpserver.expect_oneshot_request("/cgi-bin/webhook/send").respond_with_data("busy", status=status)
     else:
         httpserver.expect_oneshot_request("/cgi-bin/webhook/send").respond_with_json(answer)
-    report = dispatch(due_message_ids(session=session), session=session, max_attempts=3)
+    report = deliver(due_message_ids(session=session), session=session, max_attempts=3)
     assert len(report.failed) == 1 and ("HTTP" in report.failed[0][1] or "errcode 45009" in report.failed[0][1])
     message = session.exec(select(Message)).one()
     assert message.state == "failed" and message.last_error
@@ -177,5 +178,5 @@ def test_chat_robot_faults_are_retried_and_visible(session, tmp_path, httpserver
     message.next_attempt_at = message.created_at
     session.add(message)
     session.commit()
-    assert len(dispatch(due_message_ids(session=session), session=session, max_attempts=3).sent) == 1
+    assert len(deliver(due_message_ids(session=session), session=session, max_attempts=3).sent) == 1
     assert len(httpserver.log) == 2

@@ -6,13 +6,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from flows import common
-from flows.bulletin import monthly_bulletin
-from reformflow import db
-from supervision.assignment import assign_tasks
-from supervision.directory import load_directory
-from supervision.ledger import store_document
-from tests.factories import directory_file, document, no_decisions, task
+from reformflow.flows import common
+from reformflow.flows.bulletin import monthly_bulletin
+from reformflow.supervision.ledger import store_document
+from reformflow.supervision.units.assignment import assign_tasks
+from reformflow.supervision.units.directory import load_directory
+from tests.factories import directory_file, document, new_session, no_decisions, task
 
 pytestmark = pytest.mark.usefixtures("prefect_server")
 
@@ -20,7 +19,7 @@ pytestmark = pytest.mark.usefixtures("prefect_server")
 def test_the_bulletin_is_emailed_once_with_its_word_notice(data_dir, tmp_path, smtp_server, monkeypatch):
     mailbox, port = smtp_server
     mail = f"mailto://127.0.0.1:{port}/?from=office@example.gov.cn&to=leaders@example.gov.cn"
-    with db.session() as session:
+    with new_session() as session:
         store_document(document([task("1", ["市公安局"], deadline=date(2020, 5, 31))]), session=session)
         directory = load_directory(directory_file(tmp_path / "d.yaml", {"市公安局": [("outbox", "outbox://police")]},
                                                   office_contacts=[("email", mail)]))

@@ -9,14 +9,13 @@ import pytest
 from prefect.client.orchestration import get_client
 from sqlmodel import select
 
-from flows import common
-from flows.cycle import supervision_cycle
-from flows.remind import reminder_sweep
-from models import Assignment, Message, StatusReport, Task
-from reformflow import db
-from reformflow.cli import sample_documents
-from reformflow.config import SAMPLES, settings
-from tests.factories import directory_file, document, no_decisions, task
+from reformflow.cli.main import sample_documents
+from reformflow.core.settings import SAMPLES, settings
+from reformflow.flows import common
+from reformflow.flows.cycle import supervision_cycle
+from reformflow.flows.remind import reminder_sweep
+from reformflow.models import Assignment, Message, StatusReport, Task
+from tests.factories import directory_file, document, new_session, no_decisions, task
 
 pytestmark = pytest.mark.usefixtures("prefect_server")
 DEMO_DAY = date(2020, 6, 23)
@@ -28,7 +27,7 @@ def run_demo_cycle():
 
 
 def counts():
-    with db.session() as session:
+    with new_session() as session:
         return {model.__name__: len(session.exec(select(model)).all())
                 for model in (Task, Assignment, Message, StatusReport)}
 
@@ -39,6 +38,9 @@ async def artifact_keys():
 
 
 def test_the_cycle_on_the_sample_documents_and_again(data_dir):
+    """One run of the whole demo serves every check that reads its results (it is the slowest thing we test)."""
+    import asyncio
+
     result = run_demo_cycle()
     assert result["tasks"] == 405
     bulletin = json.loads(Path(result["bulletin"]["json"]).read_text(encoding="utf-8"))
@@ -50,23 +52,16 @@ def test_the_cycle_on_the_sample_documents_and_again(data_dir):
     before = counts()
     bulletins = 3  # the office and the sample directory's two leaders
     assert before["Message"] == result["reminders"]["sent"] + result["reports"]["sent"] + bulletins
+    # What the admin finds in the UI: an artifact per stage, runs tagged by period, day and document.
+    expected = {"extract-summary", "units-to-review", "reminder-plan", "monthly-bulletin", "collect-reports-summary",
+                "supervision-cycle"}
+    assert expected <= asyncio.run(artifact_keys())
+    assert {"period:2020-06", "as-of:2020-06-23", "document:002_21bdac3652985b47.txt"} <= asyncio.run(task_run_tags())
 
     again = run_demo_cycle()
     assert counts() == before  # no duplicate tasks, assignments, reports or messages
     assert again["bulletin"]["version"] == 1
     assert len(list((data_dir / "outbox").rglob("*.md"))) == len(outbox)
-
-
-def test_flows_leave_artifacts_and_tags_for_the_admin(data_dir):
-    import asyncio
-
-    run_demo_cycle()
-    keys = asyncio.run(artifact_keys())
-    expected = {"extract-summary", "units-to-review", "reminder-plan", "monthly-bulletin", "collect-reports-summary",
-                "supervision-cycle"}
-    assert expected <= keys
-    run_tags = asyncio.run(task_run_tags())
-    assert {"period:2020-06", "as-of:2020-06-23", "document:002_21bdac3652985b47.txt"} <= run_tags
 
 
 async def task_run_tags():
@@ -75,13 +70,13 @@ async def task_run_tags():
 
 
 def test_reminder_sweep_emails_through_a_real_smtp_server(data_dir, tmp_path, smtp_server, monkeypatch):
-    from supervision.assignment import assign_tasks
-    from supervision.directory import load_directory
-    from supervision.ledger import store_document
+    from reformflow.supervision.ledger import store_document
+    from reformflow.supervision.units.assignment import assign_tasks
+    from reformflow.supervision.units.directory import load_directory
 
     mailbox, port = smtp_server
     url = f"mailto://127.0.0.1:{port}/?from=office@example.gov.cn&to=police@example.gov.cn"
-    with db.session() as session:
+    with new_session() as session:
         store_document(document([task("1", ["市公安局"], deadline=date(2020, 6, 30))]), session=session)
         directory = load_directory(directory_file(tmp_path / "d.yaml", {"市公安局": [("email", url)]}))
         assign_tasks(directory, no_decisions(), session=session)
@@ -95,14 +90,3 @@ def test_reminder_sweep_emails_through_a_real_smtp_server(data_dir, tmp_path, sm
     assert reminder_sweep(DEMO_DAY)["sent"] == 0
     (_, recipients, content), = mailbox.messages
     assert recipients == ["police@example.gov.cn"] and b"2020" in content
-
-
-def test_contact_secrets_can_live_in_prefect_secret_blocks(data_dir):
-    from prefect.blocks.system import Secret
-
-    from supervision.directory import DirectoryError, expand_secrets
-
-    Secret(value="wecom-key-123").save("police-robot", overwrite=True)
-    assert expand_secrets("wecombot://${secret:police-robot}") == "wecombot://wecom-key-123"
-    with pytest.raises(DirectoryError, match="Prefect Secret block 'missing-robot'"):
-        expand_secrets("wecombot://${secret:missing-robot}")

@@ -2,19 +2,17 @@
 
 import asyncio
 import threading
-import time
 from datetime import date
 
 import pytest
 from prefect.runner import Runner
 from sqlmodel import select
 
-from deployments.schedules import build_deployments
-from intake.events import emit_submitted
-from models import Assignment, Message, Task, Unit
-from reformflow import db
-from supervision.submissions import Submission, store_submission
-from tests.factories import ledger, task
+from reformflow.deployments.schedules import build_deployments
+from reformflow.flows.events import emit_submitted
+from reformflow.models import Assignment, Message, Task, Unit
+from reformflow.supervision.reports.submissions import Submission, store_submission
+from tests.factories import ledger, new_session, task, wait_until
 
 pytestmark = pytest.mark.usefixtures("prefect_server")
 
@@ -26,6 +24,7 @@ def test_a_submission_triggers_ingest_report(data_dir, session, tmp_path, monkey
     item = session.exec(select(Task)).one()
     report = store_submission(item, unit, "2020-06", Submission("completed", 100, "已上线运行。", "", "", None),
                               None, session=session, evidence_dir=data_dir / "evidence")
+    session.commit()  # stored, as the web request commits it before emitting the event
 
     runner = Runner(query_seconds=1)
     runner.add_deployment(next(d for d in build_deployments() if d.name == "on-report-submitted"))
@@ -33,13 +32,8 @@ def test_a_submission_triggers_ingest_report(data_dir, session, tmp_path, monkey
     thread.start()
     try:
         emit_submitted(report.id)
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            with db.session() as fresh:
-                if fresh.exec(select(Message).where(Message.kind == "review")).first():
-                    break
-            time.sleep(1)
-        with db.session() as fresh:
+        wait_until(lambda s: s.exec(select(Message).where(Message.kind == "review")).first())
+        with new_session() as fresh:
             assert fresh.get(Task, item.id).status == "completed"
             claim = fresh.exec(select(Message).where(Message.kind == "review")).one()
             assert "任务1已完成，申请销号" in claim.subject
@@ -49,9 +43,9 @@ def test_a_submission_triggers_ingest_report(data_dir, session, tmp_path, monkey
 
 
 def test_a_document_in_the_inbox_triggers_extraction_and_assignment(data_dir, tmp_path, monkeypatch):
-    from intake.events import emit_document_received
-    from reformflow.cli import sample_documents
-    from reformflow.config import SAMPLES
+    from reformflow.cli.main import sample_documents
+    from reformflow.core.settings import SAMPLES
+    from reformflow.flows.events import emit_document_received
 
     monkeypatch.setenv("REFORMFLOW_DATA_DIR", str(data_dir))
     monkeypatch.setenv("REFORMFLOW_DIRECTORY_FILE", str(SAMPLES / "directory.yaml"))
@@ -62,13 +56,8 @@ def test_a_document_in_the_inbox_triggers_extraction_and_assignment(data_dir, tm
     thread.start()
     try:
         emit_document_received(str(seed))
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            with db.session() as fresh:
-                if fresh.exec(select(Assignment)).first():
-                    break
-            time.sleep(1)
-        with db.session() as fresh:
+        wait_until(lambda s: s.exec(select(Assignment)).first())
+        with new_session() as fresh:
             assert len(fresh.exec(select(Task)).all()) == 32
             assert fresh.exec(select(Assignment)).first() is not None
     finally:

@@ -2,7 +2,6 @@
 
 import asyncio
 import threading
-import time
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,12 +9,11 @@ import pytest
 from prefect.task_worker import aserve
 from sqlmodel import select
 
-from flows import common
-from flows.remind import reminder_sweep
-from models import Message
-from reformflow import db
-from reformflow.config import settings
-from tests.factories import ledger, task
+from reformflow.core.settings import settings
+from reformflow.flows import common
+from reformflow.flows.remind import reminder_sweep
+from reformflow.models import Message
+from tests.factories import ledger, new_session, task, wait_until
 
 pytestmark = pytest.mark.usefixtures("prefect_server")
 DAY = date(2020, 6, 23)
@@ -31,17 +29,12 @@ def test_two_task_workers_deliver_each_batch_once(session, tmp_path, data_dir, m
     result = reminder_sweep(DAY)
     assert (result["queued"], result["sent"], result["batches"]) == (120, 0, 3)  # returned once queued
 
-    workers = [threading.Thread(target=lambda: asyncio.run(aserve(common.deliver_batch, timeout=40)), daemon=True)
+    workers = [threading.Thread(target=lambda: asyncio.run(aserve(common.deliver_batch, timeout=120)), daemon=True)
                for _ in range(2)]
     for worker in workers:
         worker.start()
-    deadline = time.monotonic() + 40
-    while time.monotonic() < deadline:
-        with db.session() as fresh:
-            if all(m.state == "sent" for m in fresh.exec(select(Message))):
-                break
-        time.sleep(0.5)
-    with db.session() as fresh:
+    wait_until(lambda s: all(m.state == "sent" for m in s.exec(select(Message))))
+    with new_session() as fresh:
         assert [m.state for m in fresh.exec(select(Message))] == ["sent"] * 120
         assert all(m.attempts == 1 for m in fresh.exec(select(Message)))  # each delivered once
     assert len(list((data_dir / "outbox").rglob("*.md"))) == 120

@@ -7,11 +7,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from intake.app import create_app
-from models import Evidence, StatusReport, Task, Unit
-from reformflow.config import settings
-from supervision.links import make_token
-from tests.factories import ledger, task
+from reformflow.core.settings import settings
+from reformflow.intake.app import create_app
+from reformflow.models import Evidence, StatusReport, Task, Unit
+from tests.factories import ledger, make_token, task
 
 PERIOD = "2020-06"
 

@@ -12,11 +12,10 @@ import uvicorn
 from playwright.sync_api import sync_playwright
 from sqlmodel import select
 
-from intake.app import create_app
-from intake.events import ingest_inline
-from models import StatusReport, Task, Unit
-from supervision.links import make_token
-from tests.factories import ledger, task
+from reformflow.intake.app import create_app
+from reformflow.intake.events import ingest_inline
+from reformflow.models import StatusReport, Task, Unit
+from tests.factories import ledger, make_token, task
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

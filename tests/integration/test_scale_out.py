@@ -18,20 +18,21 @@ from prefect.schedules import Cron
 from prefect.settings import PREFECT_API_URL, temporary_settings
 from sqlmodel import select
 
-from deployments.schedules import as_deployment, build_deployments
-from flows.remind import reminder_sweep
-from intake.events import emit_submitted
-from models import Message, Task, Unit
-from parsing import extract_file
-from reformflow import db
-from reformflow.cli import sample_documents
-from reformflow.config import SAMPLES, settings
-from reformflow.serving import start_server
-from supervision.assignment import assign_tasks
-from supervision.directory import load_directory
-from supervision.ledger import store_document
-from supervision.resolution import load_decisions
-from supervision.submissions import Submission, store_submission
+from reformflow.cli.main import sample_documents
+from reformflow.core import db
+from reformflow.core.settings import SAMPLES, settings
+from reformflow.deployments.schedules import as_deployment, build_deployments
+from reformflow.deployments.serve import start_server
+from reformflow.flows.events import emit_submitted
+from reformflow.flows.remind import reminder_sweep
+from reformflow.models import Message, Task, Unit
+from reformflow.parsing import extract_file
+from reformflow.supervision.ledger import store_document
+from reformflow.supervision.reports.submissions import Submission, store_submission
+from reformflow.supervision.units.assignment import assign_tasks
+from reformflow.supervision.units.directory import load_directory
+from reformflow.supervision.units.resolution import load_decisions
+from tests.factories import new_session
 
 ROOT = Path(__file__).resolve().parents[2]
 PG = "postgres@127.0.0.1:5432"
@@ -60,7 +61,7 @@ def api_post(api: str, path: str, body: dict) -> list[dict]:
 
 
 def all_sent() -> bool:
-    with db.session() as session:
+    with new_session() as session:
         return all(m.state == "sent" for m in session.exec(select(Message)))
 
 
@@ -113,7 +114,7 @@ def stack(tmp_path, monkeypatch):
 
 def test_scheduled_run_once_trigger_once_batches_once(stack, tmp_path):
     api, port = stack
-    with db.session() as session:
+    with new_session() as session:
         seed = next(p for p in sample_documents() if p.name.startswith("002"))
         store_document(extract_file(seed), session=session)
         assign_tasks(load_directory(SAMPLES / "directory.yaml"), load_decisions(tmp_path / "d.yaml"), session=session)
@@ -132,7 +133,7 @@ def test_scheduled_run_once_trigger_once_batches_once(stack, tmp_path):
             return api_post(api, "/flow_runs/filter", body)
 
         first = wait_for(lambda: runs_of(sweep_id, "COMPLETED"), 150, "a scheduled reminder-sweep run")[0]
-        with db.session() as session:
+        with new_session() as session:
             total = len(session.exec(select(Message)).all())
             assert total > 30
             wait_for(lambda: all_sent(), 120, "delivery of every batch by the task workers")
@@ -141,16 +142,17 @@ def test_scheduled_run_once_trigger_once_batches_once(stack, tmp_path):
         states = httpx.get(f"{api}/flow_run_states/", params={"flow_run_id": first["id"]}, timeout=10).json()
         assert [s["type"] for s in states].count("RUNNING") == 1  # one worker ran it, once
 
-        with db.session() as session:
+        with new_session() as session:
             unit = session.exec(select(Unit).where(Unit.name == "市市场监管局")).one()
             item = session.exec(select(Task).where(Task.code == "1")).one()
             report = store_submission(item, unit, "2020-06", Submission("completed", 100, "已上线。", "", "", None),
                                       None, session=session, evidence_dir=tmp_path / "var" / "evidence")
+            session.commit()
         emit_submitted(report.id)
         wait_for(lambda: runs_of(trigger_id, "COMPLETED"), 120, "the ingest-report trigger")
         time.sleep(5)
         assert len(runs_of(trigger_id)) == 1  # fired once
-        with db.session() as session:
+        with new_session() as session:
             assert len(session.exec(select(Message).where(Message.kind == "review")).all()) == 1
 
     with sync_playwright() as playwright:

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from notifications.message import OutgoingMessage
-from notifications.send import send
+from reformflow.notifications.message import OutgoingMessage
+from reformflow.notifications.send import send
 
 MESSAGE = OutgoingMessage("【改革任务提醒】市公安局", "| 序号 | 任务 |\n|---|---|\n| 1 | 升级平台 |\n")
 ROBOTS = [

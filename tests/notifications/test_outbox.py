@@ -6,14 +6,14 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from models import Message, Unit, utcnow
-from notifications import outbox
-from notifications.message import OutgoingMessage
-from notifications.outbox import dispatch, due_message_ids, enqueue, requeue, settle_stale_claims
-from notifications.send import send
-from supervision.assignment import sync_units
-from supervision.directory import load_directory
-from tests.factories import directory_file
+from reformflow.models import Message, Unit, utcnow
+from reformflow.notifications import outbox
+from reformflow.notifications.message import OutgoingMessage
+from reformflow.notifications.outbox import due_message_ids, enqueue, requeue, settle_stale_claims
+from reformflow.notifications.send import send
+from reformflow.supervision.units.assignment import sync_units
+from reformflow.supervision.units.directory import load_directory
+from tests.factories import deliver, directory_file, new_session
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def queue_all(session, units: list[Unit]) -> None:
 
 
 def send_all(session) -> outbox.DispatchReport:
-    return dispatch(due_message_ids(session=session), session=session, max_attempts=3)
+    return deliver(due_message_ids(session=session), session=session, max_attempts=3)
 
 
 def test_a_key_is_queued_once(session, units):
@@ -78,11 +78,10 @@ def test_two_dispatchers_at_once_send_each_message_once(session, units, smtp_ser
     mailbox, _ = smtp_server
     queue_all(session, units)
     ids = due_message_ids(session=session)
-    from reformflow import db
 
     def run():
-        with db.session() as own:
-            dispatch(ids, session=own, max_attempts=3)
+        with new_session() as own:
+            deliver(ids, session=own, max_attempts=3)
 
     workers = [threading.Thread(target=run) for _ in range(2)]
     for worker in workers:
@@ -105,7 +104,7 @@ def test_a_crash_mid_batch_loses_nothing(session, units, smtp_server, monkeypatc
         return send(url, message)
 
     with pytest.raises(SystemExit):
-        dispatch(due_message_ids(session=session), session=session, max_attempts=3, sender=dies_on_the_third)
+        deliver(due_message_ids(session=session), session=session, max_attempts=3, sender=dies_on_the_third)
     session.rollback()
     assert len(mailbox.messages) == 2
     assert len(send_all(session).sent) == 3  # the rest

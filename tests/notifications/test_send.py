@@ -5,9 +5,9 @@ from email.header import decode_header, make_header
 
 import pytest
 
-from notifications.channels.outbox import outbox_path
-from notifications.message import OutgoingMessage
-from notifications.send import masked, send
+from reformflow.notifications.channels.outbox import outbox_path
+from reformflow.notifications.message import OutgoingMessage
+from reformflow.notifications.send import masked, send
 
 MESSAGE = OutgoingMessage("【改革任务提醒】市公安局：2项任务",
                           "**市公安局**：\n\n| 序号 | 任务 |\n|---|---|\n| 1 | 升级平台 |\n")
@@ -36,13 +36,14 @@ def test_a_refusing_smtp_server_is_a_visible_failure(smtp_server):
 
 
 def test_the_local_outbox_writes_one_readable_file(data_dir):
-    assert send("outbox://sz-police", MESSAGE).ok
-    folder = outbox_path("sz-police", "", "").parent
+    assert not send("outbox://sz-police", MESSAGE).ok  # no folder given: nothing is written anywhere
+    assert send("outbox://sz-police", MESSAGE, outbox_dir=data_dir / "outbox").ok
+    folder = outbox_path(data_dir / "outbox", "sz-police", "", "").parent
     path, = folder.iterdir()
     text = path.read_text(encoding="utf-8")
     assert text.startswith("To: sz-police\n") and f"Subject: {MESSAGE.subject}" in text
     assert MESSAGE.body.strip() in text
-    send("outbox://sz-police", MESSAGE)
+    send("outbox://sz-police", MESSAGE, outbox_dir=data_dir / "outbox")
     assert list(folder.iterdir()) == [path]  # the same message again lands on the same file
 
 

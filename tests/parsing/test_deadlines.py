@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from parsing.deadlines import EXPLICIT, INFERRED, STANDING, find_deadline, parse_deadline_cell
+from reformflow.parsing.deadlines import EXPLICIT, INFERRED, STANDING, find_deadline, parse_deadline_cell
 
 
 @pytest.mark.parametrize(("cell", "due", "kind"), [

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from parsing import ExtractionError, extract_file, extract_text
-from reformflow.cli import sample_documents
+from reformflow.cli.main import sample_documents
+from reformflow.parsing import ExtractionError, extract_file, extract_text
 
 SEEDS = {path.name[:3]: path for path in sample_documents()}
 

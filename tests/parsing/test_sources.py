@@ -6,9 +6,9 @@ import docx
 import pytest
 from openpyxl import Workbook
 
-from parsing import ExtractionError, extract_file
-from parsing.workbook import write_ledger
-from reformflow.cli import sample_documents
+from reformflow.cli.main import sample_documents
+from reformflow.parsing import ExtractionError, extract_file
+from reformflow.parsing.workbook import write_ledger
 
 HEADER = ["序号", "所属领域", "改革措施", "牵头单位", "责任单位", "完成时限"]
 

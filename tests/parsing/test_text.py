@@ -1,6 +1,6 @@
 import pytest
 
-from parsing.text import LOST, chinese_numeral, clean, normalise, repair_mojibake, strip_pinyin
+from reformflow.parsing.text import LOST, chinese_numeral, clean, normalise, repair_mojibake, strip_pinyin
 
 
 @pytest.mark.parametrize(("raw", "expected"), [

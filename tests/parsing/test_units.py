@@ -1,7 +1,7 @@
 import pytest
 
-from parsing.text import clean
-from parsing.units import looks_like_units, parse_unit_bracket, split_units
+from reformflow.parsing.text import clean
+from reformflow.parsing.units import looks_like_units, parse_unit_bracket, split_units
 
 
 @pytest.mark.parametrize(("text", "names"), [

@@ -2,8 +2,8 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import select
 
-from models import Document, DocumentRevision, StatusReport, Task, Unit
-from supervision.ledger import store_document
+from reformflow.models import Document, DocumentRevision, StatusReport, Task, Unit
+from reformflow.supervision.ledger import store_document
 from tests.factories import document, task
 
 

@@ -1,0 +1,1 @@
+"""Notifications: rendering a message per channel, the outbox, and the one function that sends."""

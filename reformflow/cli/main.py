@@ -1,0 +1,266 @@
+"""The `reformflow` command: run the supervision cycle, one stage, or look at the ledger and outbox."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reformflow.cli.reports import app as reports_app
+from reformflow.cli.units import app as units_app
+from reformflow.core.settings import SAMPLES, settings
+
+# Before Prefect is imported: no telemetry (there is no internet, and it locks SQLite at start-up), a slow
+# machine gets time to start the ephemeral server, and its state lives with ours unless told otherwise.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+os.environ.setdefault("PREFECT_HOME", str((settings.data_dir / "prefect").resolve()))
+Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
+
+app = typer.Typer(help="ReformFlow: supervise reform task lists, from policy documents to the monthly bulletin.",
+                  no_args_is_help=True, add_completion=False)
+outbox_app = typer.Typer(help="The outbox: every message ReformFlow sends, and the ones that failed.",
+                         no_args_is_help=True)
+app.add_typer(reports_app, name="reports")
+app.add_typer(units_app, name="units")
+app.add_typer(outbox_app, name="outbox")
+
+DEMO_AS_OF = date(2020, 6, 23)
+AsOf = Annotated[str | None, typer.Option(help="The date to act as of, YYYY-MM-DD (default: today).")]
+
+
+def _date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"'{value}' is not a date (YYYY-MM-DD)") from None
+
+
+def _fail(message: str) -> None:
+    typer.secho(message, err=True, fg=typer.colors.RED)
+    raise typer.Exit(1)
+
+
+def sample_documents() -> list[Path]:
+    return sorted((SAMPLES / "documents").glob("*.txt"))
+
+
+@app.command()
+def extract(files: Annotated[list[Path], typer.Argument(help="Documents (.txt, .md, .docx, .html, .xlsx).")],
+            as_json: Annotated[bool, typer.Option("--json", help="Print the tasks as a JSON array.")] = False,
+            xlsx: Annotated[Path | None, typer.Option(help="Also write the ledger as an Excel 工作台账.")] = None):
+    """Extract the tasks of documents and print them. Stores nothing; problems go to stderr."""
+    from reformflow.parsing import ExtractionError, extract_file
+    from reformflow.parsing.workbook import write_ledger
+
+    documents = []
+    for path in files:
+        try:
+            documents.append(extract_file(path))
+        except ExtractionError as exc:
+            _fail(str(exc))
+    for document in documents:
+        for problem in document.problems:
+            typer.echo(f"warning: {problem}", err=True)
+        if not as_json:
+            typer.echo(f"{document.source}: {document.title} — {len(document.tasks)} tasks, "
+                       f"{len(document.problems)} problems")
+    if xlsx:
+        typer.echo(f"ledger written to {write_ledger(documents, xlsx)}", err=as_json)
+    if as_json:
+        json.dump([task.contract() for d in documents for task in d.tasks], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+
+
+@app.command()
+def ingest(files: Annotated[list[Path], typer.Argument(help="Documents to store in the ledger.")],
+           event: Annotated[bool, typer.Option("--event", help="Put them in the inbox and announce them to the "
+                                               "Prefect server, whose trigger runs extraction there.")] = False):
+    """Store documents in the ledger (a revised document updates its tasks) and assign their units."""
+    from reformflow.flows.assign import assign_flow
+    from reformflow.flows.extract import extract_flow
+
+    if event:
+        import shutil
+
+        from reformflow.flows.events import emit_document_received
+
+        inbox = (settings.data_dir / "inbox").resolve()
+        inbox.mkdir(parents=True, exist_ok=True)
+        for file in files:
+            target = inbox / file.name
+            shutil.copy(file, target)
+            emit_document_received(str(target))
+            typer.echo(f"{target}: announced (reformflow.document.received)")
+        return
+
+    for summary in extract_flow([str(f) for f in files]):
+        typer.echo(summary.describe())
+    typer.echo(assign_flow().describe())
+
+
+@app.command()
+def assign(directory: Annotated[Path | None, typer.Option(help="Directory YAML (default: configured).")] = None):
+    """Resolve every task's units against the agency directory and update the assignments."""
+    from reformflow.flows.assign import assign_flow
+
+    summary = assign_flow(str(directory) if directory else None)
+    typer.echo(summary.describe())
+    for item in summary.review:
+        typer.echo(f"review: {item.source} task {item.code}: '{item.mention}': {item.reason}")
+
+
+@app.command()
+def remind(as_of: AsOf = None,
+           dry_run: Annotated[bool, typer.Option("--dry-run", help="Plan only: queue and send nothing.")] = False,
+           as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False):
+    """Send today's deadline reminders (one digest per unit and channel) and escalations."""
+    from reformflow.flows.office import office_today
+    from reformflow.flows.remind import plan_as_json, reminder_sweep
+
+    day = _date(as_of) or office_today()
+    if dry_run or as_json:
+        plan = plan_as_json(day)
+        if as_json:
+            typer.echo(json.dumps(plan, ensure_ascii=False, indent=2))
+        else:
+            for digest in plan:
+                typer.echo(f"{digest['unit']} via {digest['channel']}: {len(digest['tasks'])} tasks ({digest['rung']})")
+        if dry_run:
+            return
+    typer.echo(json.dumps(reminder_sweep(day), ensure_ascii=False))
+
+
+@app.command()
+def collect(as_of: AsOf = None,
+            reports: Annotated[Path | None, typer.Option(help="A filled report CSV to import first.")] = None):
+    """Import filed reports and chase the units that have not reported this period."""
+    from reformflow.flows.collect import collect_reports
+
+    typer.echo(json.dumps(collect_reports(_date(as_of), str(reports) if reports else None), ensure_ascii=False))
+
+
+@app.command()
+def web(host: Annotated[str, typer.Option()] = "127.0.0.1", port: Annotated[int, typer.Option()] = 8000):
+    """Serve the report intake page for agencies (their personal links point here)."""
+    import uvicorn
+
+    from reformflow.intake.app import create_app
+    from reformflow.intake.events import after_submit_handler
+
+    uvicorn.run(create_app(after_submit=after_submit_handler()), host=host, port=port)
+
+
+@app.command()
+def deploy(pool: Annotated[str, typer.Option(help="The work pool whose workers run the flows.")] = "reformflow"):
+    """Register every deployment (schedules, event triggers) with the Prefect server at PREFECT_API_URL, to run
+    on a work pool's workers (`prefect worker start --pool reformflow`)."""
+    from reformflow.deployments.schedules import build_deployments
+
+    for deployment in build_deployments():
+        deployment.apply(work_pool_name=pool)
+        typer.echo(f"{deployment.flow_name}/{deployment.name} → pool {pool}")
+
+
+@app.command("task-worker")
+def task_worker(limit: Annotated[int, typer.Option(help="Batches delivered at once.")] = 4):
+    """Deliver outbox batches queued by the flows (with REFORMFLOW_TASK_QUEUE=true); start as many as needed."""
+    from prefect.task_worker import serve as serve_tasks
+
+    from reformflow.flows.common import deliver_batch
+
+    serve_tasks(deliver_batch, limit=limit)
+
+
+@app.command()
+def bulletin(period: Annotated[str | None, typer.Option(help="YYYY-MM (default: the as-of month).")] = None,
+             as_of: AsOf = None):
+    """Compute and publish the monthly bulletin (月度通报)."""
+    from reformflow.flows.bulletin import monthly_bulletin
+
+    typer.echo(json.dumps(monthly_bulletin(period, _date(as_of)), ensure_ascii=False, indent=2))
+
+
+@app.command()
+def cycle(documents: Annotated[list[Path], typer.Argument(help="Documents of the ledger.")],
+          as_of: AsOf = None,
+          reports: Annotated[Path | None, typer.Option(help="A filled report CSV.")] = None):
+    """Run the whole supervision cycle once: extract, assign, remind, collect, bulletin."""
+    from reformflow.flows.cycle import supervision_cycle
+
+    result = supervision_cycle([str(d) for d in documents], _date(as_of), str(reports) if reports else None)
+    typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+@app.command()
+def demo(as_of: Annotated[str, typer.Option(help="The demo's date, inside the documents' period.")] = "2020-06-23"):
+    """Run the cycle on the bundled sample documents, directory and reports; messages go to the outbox."""
+    from reformflow.flows.cycle import supervision_cycle
+
+    result = supervision_cycle([str(p) for p in sample_documents()], _date(as_of),
+                               str(SAMPLES / "reports-2020-06.csv"))
+    outbox = settings.outbox_dir.resolve()
+    files = sorted(outbox.rglob("*.md")) if outbox.exists() else []
+    totals = result["bulletin"]["totals"]
+    typer.echo(f"\nReformFlow demo as of {result['as_of']}: {result['tasks']} tasks in the ledger, "
+               f"{result['units_to_review']} unit mentions to review.")
+    typer.echo(f"Bulletin: {totals['tasks']} tasks, {totals['completed']} completed, {totals['overdue']} overdue, "
+               f"{totals['not_reported']} not reported.")
+    typer.echo(f"  HTML:     {Path(result['bulletin']['html']).resolve()}")
+    typer.echo(f"  Markdown: {Path(result['bulletin']['markdown']).resolve()}")
+    typer.echo(f"  JSON:     {Path(result['bulletin']['json']).resolve()}")
+    typer.echo(f"  Word:     {Path(result['bulletin']['docx']).resolve()}")
+    typer.echo(f"Outbox: {outbox} ({len(files)} messages; one folder per unit)")
+
+
+@app.command()
+def serve(port: Annotated[int, typer.Option(help="Port of the local Prefect server and UI.")] = 4200):
+    """Start a local Prefect server (UI at http://127.0.0.1:4200) unless PREFECT_API_URL names one, register
+    the deployments (schedules, event triggers) and run their flows from this process."""
+    from reformflow.deployments.serve import serve_deployments
+
+    serve_deployments(port)
+
+
+@outbox_app.command("list")
+def outbox_list(state: Annotated[str | None,
+                                 typer.Option(help="queued, sending, sent, failed, dead or in_doubt.")] = None):
+    """List messages with their state, attempts and last error."""
+    from sqlmodel import select
+
+    from reformflow.core import db
+    from reformflow.models import Message, Unit
+
+    with db.transaction() as session:
+        query = select(Message, Unit).join(Unit, Unit.id == Message.unit_id).order_by(Message.id)
+        if state:
+            query = query.where(Message.state == state)
+        for message, unit in session.exec(query):
+            error = f" — {message.last_error}" if message.last_error else ""
+            typer.echo(f"{message.id:>5} {message.state:<7} {message.attempts} {unit.name} [{message.channel}] "
+                       f"{message.subject}{error}")
+
+
+@outbox_app.command("requeue")
+def outbox_requeue(ids: Annotated[list[int] | None, typer.Argument(help="Message ids (default: all).")] = None,
+                   state: Annotated[str, typer.Option(help="dead or in_doubt")] = "dead"):
+    """Send dead or in-doubt messages again (after fixing a contact, or checking with the unit)."""
+    from reformflow.core import db
+    from reformflow.notifications.outbox import requeue
+
+    if state not in ("dead", "in_doubt"):
+        _fail("--state is dead or in_doubt")
+    with db.transaction() as session:
+        typer.echo(f"{requeue(session=session, state=state, ids=ids)} {state} messages queued again")
+
+
+def main() -> None:
+    app()

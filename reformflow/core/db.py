@@ -1,0 +1,70 @@
+"""The database: one engine per URL for the life of the process, the schema kept by Alembic migrations, and
+the one transaction rule.
+
+The rule: domain functions (supervision, notifications) never commit. Whatever starts the work — a flow task, a
+CLI command, a web request — opens `with transaction() as session:` and passes the session on by keyword; the
+block commits when it ends and rolls back when it raises, so nothing is ever half-written.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, event
+from sqlmodel import Session, create_engine
+
+from reformflow.core.settings import settings
+
+# A package resource, so that the migrations are found wherever ReformFlow is installed.
+MIGRATIONS = "reformflow.models:migrations"
+_CREATING = threading.Lock()  # task workers open their first sessions from several threads at once
+
+
+def _sqlite_pragmas(busy_timeout_ms: int):
+    def apply(dbapi_connection, _record) -> None:
+        # Foreign keys are off by default in SQLite; WAL and a busy timeout let a flow and the CLI share the file.
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.close()
+    return apply
+
+
+@lru_cache(maxsize=8)
+def _engine_for(url: str, busy_timeout_ms: int) -> Engine:
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas(busy_timeout_ms))
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    migrate(engine)
+    return engine
+
+
+def get_engine() -> Engine:
+    """The engine for the configured database, created (and migrated to head) on first use."""
+    with _CREATING:  # one thread creates and migrates; Alembic's context is not thread-safe
+        return _engine_for(settings.db_url, settings.sqlite_busy_timeout_ms)
+
+
+@contextmanager
+def transaction() -> Iterator[Session]:
+    """One unit of work: commits when the block ends, rolls back everything if it raises."""
+    with Session(get_engine(), expire_on_commit=False) as session, session.begin():
+        yield session
+
+
+def migrate(engine: Engine) -> None:
+    config = Config()
+    config.set_main_option("script_location", MIGRATIONS)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")

@@ -1,0 +1,97 @@
+"""Publishing the monthly bulletin: a new version's files when its numbers change, and one message per reader.
+
+A version is written only when the numbers differ from the latest version of the period; each reader (the
+office and the supervising leaders) gets each version once per channel: by e-mail the bulletin itself with the
+Word notice attached, by chat a summary that fits the robot, with a link.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from reformflow.models import Bulletin, Channel, MessageKind, Unit
+from reformflow.notifications.message import OutgoingMessage
+from reformflow.notifications.outbox import enqueue, enqueue_rendered, unit_channels
+from reformflow.notifications.render import render_message, render_text
+from reformflow.supervision.bulletin.documents import area_chart, completion_chart, write_docx
+
+
+@dataclass
+class PublishedBulletin:
+    record: Bulletin
+    data: dict
+    markdown: str
+    new_version: bool
+
+
+def publish_bulletin(data: dict, out_dir: Path, *, session: Session, office: str = "优化营商环境改革工作领导小组办公室"
+                     ) -> PublishedBulletin:
+    """Write the files of a new version, unless the latest version already has exactly these numbers."""
+    payload = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
+    digest = hashlib.sha256(payload.encode()).hexdigest()
+    period = data["period"]
+    latest = session.exec(select(Bulletin).where(Bulletin.period == period)
+                          .order_by(Bulletin.version.desc())).first()
+    markdown = render_text("bulletin.md.j2", b=data)
+    if latest and latest.digest == digest:
+        return PublishedBulletin(latest, data, markdown, new_version=False)
+    version = latest.version + 1 if latest else 1
+    folder = out_dir / period / f"v{version}"
+    folder.mkdir(parents=True, exist_ok=True)
+    # ASCII file names: mail clients mangle Chinese attachment names.
+    paths = {"json": folder / "bulletin.json", "html": folder / "bulletin.html", "md": folder / "bulletin.md",
+             "docx": folder / f"bulletin-{period}-v{version}.docx"}
+    charts = {"completion": completion_chart(data, folder / "completion-by-unit.png"),
+              "areas": area_chart(data, folder / "status-by-area.png")}
+    embedded = {name: "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode()
+                for name, path in charts.items()}
+    paths["json"].write_text(payload + "\n", encoding="utf-8")
+    paths["html"].write_text(render_text("bulletin.html.j2", b=data, charts=embedded), encoding="utf-8")
+    paths["md"].write_text(markdown, encoding="utf-8")
+    write_docx(data, charts, paths["docx"], office)
+    record = Bulletin(period=period, as_of=date.fromisoformat(data["as_of"]), version=version, digest=digest,
+                      json_path=str(paths["json"]), html_path=str(paths["html"]), markdown_path=str(paths["md"]),
+                      docx_path=str(paths["docx"]))
+    session.add(record)
+    return PublishedBulletin(record, data, markdown, new_version=True)
+
+
+def queue_bulletin(published: PublishedBulletin, link: str, *, session: Session) -> list[str]:
+    """Queue the version for the office and the leaders; returns the keys queued now (none on a re-run)."""
+    record = published.record
+    queued = []
+    recipients = session.exec(select(Unit).where(Unit.is_office | Unit.is_leader)).all()
+    channels = unit_channels(session=session)
+    for unit in recipients:
+        for channel in channels.get(unit.id, []):
+            key = f"bulletin:{unit.slug}:{record.period}:{record.digest[:16]}:{channel}"
+            queued += _queue_one(key, unit, channel, published, link, session=session)
+    return queued
+
+
+def _queue_one(key: str, unit: Unit, channel: str, published: PublishedBulletin, link: str, *,
+               session: Session) -> list[str]:
+    if channel == Channel.EMAIL:
+        html = Path(published.record.html_path).read_text(encoding="utf-8")
+        subject = render_message("bulletin_summary.md.j2", b=published.data, link=link).subject
+        attachments = (published.record.docx_path,) if published.record.docx_path else ()
+        message = OutgoingMessage(subject, html, "html", attachments)
+        return [key] if enqueue(key, unit, MessageKind.BULLETIN, channel, message, session=session) else []
+    return enqueue_rendered(key, unit, MessageKind.BULLETIN, channel, "bulletin_summary", session=session,
+                            b=published.data, link=link)
+
+
+def bulletin_link(path: str, *, bulletin_dir: Path, public_base_url: str | None) -> str:
+    """Where readers open the bulletin: under the office's public base URL when it publishes the bulletin folder
+    on its intranet, else the file itself."""
+    if public_base_url:
+        relative = Path(path).resolve().relative_to(bulletin_dir.resolve())
+        return f"{public_base_url.rstrip('/')}/{relative.as_posix()}"
+    return Path(path).resolve().as_uri()

@@ -1,0 +1,1 @@
+"""Reminders: which unit is told about which task today, and queueing the digests and escalations."""

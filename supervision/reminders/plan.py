@@ -1,0 +1,126 @@
+"""Reminder planning: which unit hears about which task today, as one digest per unit and channel.
+
+Each (task, unit) moves through rungs counted in working days: `before-15`, `before-5`, `before-1`, `due`,
+then `overdue-0`, `overdue-5`, … A digest goes out when at least one of the unit's tasks reaches a rung it has
+not been told about; it lists every due and overdue task of the unit. A sweep that missed a day catches up
+the next working day; nothing is planned on days off. Lead tasks overdue beyond the escalation threshold go
+once to the unit's supervisor (a leader or a supervising unit) and to the reform office.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlmodel import Session, select
+
+from reformflow.core.calendar import WorkingCalendar
+from reformflow.models import Assignment, Document, ReminderLog, Task, Unit
+
+CLOSED = ("completed",)
+
+
+@dataclass(frozen=True)
+class ReminderPolicy:
+    calendar: WorkingCalendar
+    before: tuple[int, ...] = (15, 5, 1, 0)
+    overdue_every: int = 5
+    escalate_after: int = 10
+
+    def rung(self, workdays_left: int) -> str | None:
+        if workdays_left < 0:
+            overdue = -workdays_left
+            return f"overdue-{((overdue - 1) // self.overdue_every) * self.overdue_every}"
+        if workdays_left == 0:
+            return "due"
+        reached = [d for d in sorted(self.before) if d > 0 and workdays_left <= d]
+        return f"before-{reached[0]}" if reached else None
+
+
+@dataclass(frozen=True)
+class TaskLine:
+    task_id: int
+    source: str
+    document: str
+    code: str
+    title: str
+    deadline: date
+    days_left: int  # working days; negative when overdue
+    role: str
+    rung: str
+    unit_id: int = 0
+    unit_name: str = ""
+
+
+@dataclass
+class Digest:
+    unit: Unit
+    channel: str
+    rung: str  # the most urgent new rung of the digest
+    tasks: list[TaskLine] = field(default_factory=list)
+    new: list[TaskLine] = field(default_factory=list)
+
+    def key(self, as_of: date) -> str:
+        return f"reminder:{self.unit.slug}:{as_of.isoformat()}:{self.channel}"
+
+
+def _open_assignments(session: Session):
+    query = (select(Assignment, Task, Unit, Document)
+             .join(Task, Task.id == Assignment.task_id)
+             .join(Unit, Unit.id == Assignment.unit_id)
+             .join(Document, Document.id == Task.document_id)
+             .where(Task.removed_at.is_(None), Task.deadline.is_not(None), Task.status.not_in(CLOSED))
+             .order_by(Unit.name, Task.deadline, Task.id))
+    return session.exec(query)
+
+
+def due_lines(as_of: date, policy: ReminderPolicy, session: Session) -> list[tuple[Unit, TaskLine]]:
+    """Every open assignment that has reached a rung today, with its unit."""
+    lines = []
+    for assignment, task, unit, document in _open_assignments(session):
+        days_left = policy.calendar.workdays_until(as_of, task.due)
+        rung = policy.rung(days_left)
+        if rung is not None:
+            lines.append((unit, TaskLine(task.id, document.source, document.title, task.code, task.title,
+                                         task.due, days_left, assignment.role, rung, unit.id, unit.name)))
+    return lines
+
+
+def plan_reminders(as_of: date, *, session: Session, policy: ReminderPolicy, channels: dict[int, list[str]],
+                   lines: list[tuple[Unit, TaskLine]] | None = None) -> list[Digest]:
+    if not policy.calendar.is_workday(as_of):
+        return []
+    told = {(r.task_id, r.unit_id, r.rung) for r in session.exec(select(ReminderLog))}
+    per_unit: dict[int, tuple[Unit, list[TaskLine]]] = {}
+    for unit, line in due_lines(as_of, policy, session) if lines is None else lines:
+        per_unit.setdefault(unit.id, (unit, []))[1].append(line)
+    digests = []
+    for unit, lines in per_unit.values():
+        new = [line for line in lines if (line.task_id, unit.id, line.rung) not in told]
+        if not new:
+            continue
+        most_urgent = min(new, key=lambda line: line.days_left)
+        for channel in channels.get(unit.id, []):
+            digests.append(Digest(unit, channel, most_urgent.rung, lines, new))
+    return digests
+
+
+def record_told(digest: Digest, key: str, *, session: Session) -> None:
+    """Remember the rungs a digest announced, in the same transaction that queues it (one digest per channel
+    announces the same rungs: they are recorded once)."""
+    existing = {(r.task_id, r.rung) for r in session.new if isinstance(r, ReminderLog)
+                and r.unit_id == digest.unit.id}
+    for line in digest.new:
+        if (line.task_id, line.rung) not in existing:
+            session.add(ReminderLog(task_id=line.task_id, unit_id=digest.unit.id, rung=line.rung, message_key=key))
+            existing.add((line.task_id, line.rung))
+
+
+def overdue_for_escalation(as_of: date, *, session: Session, policy: ReminderPolicy,
+                           lines: list[tuple[Unit, TaskLine]] | None = None) -> list[TaskLine]:
+    """Lead assignments overdue by at least `escalate_after` working days, not escalated before."""
+    if not policy.calendar.is_workday(as_of):
+        return []
+    told = {(r.task_id, r.unit_id) for r in session.exec(select(ReminderLog).where(ReminderLog.rung == "escalated"))}
+    return [line for unit, line in (due_lines(as_of, policy, session) if lines is None else lines)
+            if line.role == "lead" and -line.days_left >= policy.escalate_after and (line.task_id, unit.id) not in told]

@@ -1,0 +1,84 @@
+"""The reminder sweep's queueing: today's digests and escalations into the outbox, in one transaction.
+
+Each channel gets its own rendering (HTML for email, Markdown split to the chat's size limit), and each part
+its own idempotency key, so a re-run or a concurrent sweep queues nothing twice.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlmodel import Session, select
+
+from reformflow.models import ReminderLog, Unit, take_lock
+from reformflow.notifications.outbox import enqueue_rendered, unit_channels
+from reformflow.supervision.reminders.plan import (
+    Digest,
+    ReminderPolicy,
+    TaskLine,
+    due_lines,
+    overdue_for_escalation,
+    plan_reminders,
+    record_told,
+)
+from reformflow.supervision.reports.links import ReportLinks
+
+
+@dataclass
+class SweepPlan:
+    as_of: date
+    workday: bool
+    digests: list[Digest]
+    escalations: list[TaskLine]
+    queued: list[str] = field(default_factory=list)  # idempotency keys of the messages this run queued
+
+
+def _queue(key: str, unit: Unit, kind: str, channel: str, template: str, plan: SweepPlan, *, session: Session,
+           **context) -> None:
+    plan.queued += enqueue_rendered(key, unit, kind, channel, template, session=session, **context)
+
+
+def queue_reminders(as_of: date, *, session: Session, policy: ReminderPolicy, links: ReportLinks) -> SweepPlan:
+    """Plan today's digests and escalations and put them in the outbox, all in one transaction. A second sweep
+    running at the same time waits for this one, then finds nothing new to queue."""
+    take_lock("reminder-sweep", session=session)
+    channels = unit_channels(session=session)
+    lines = due_lines(as_of, policy, session)
+    plan = SweepPlan(as_of, policy.calendar.is_workday(as_of),
+                     plan_reminders(as_of, session=session, policy=policy, channels=channels, lines=lines),
+                     overdue_for_escalation(as_of, session=session, policy=policy, lines=lines))
+    office = session.exec(select(Unit).where(Unit.is_office)).one()
+    for digest in plan.digests:
+        key = digest.key(as_of)
+        _queue(key, digest.unit, "reminder", digest.channel, "reminder", plan, session=session,
+               digest=digest, as_of=as_of, office_name=office.name,
+               link=links.url(digest.unit.slug, as_of.strftime("%Y-%m")))
+        record_told(digest, key, session=session)
+    if plan.escalations:
+        _queue_escalations(plan, office, channels, policy, session=session)
+    return plan
+
+
+def _queue_escalations(plan: SweepPlan, office: Unit, channels: dict[int, list[str]], policy: ReminderPolicy,
+                       *, session: Session) -> None:
+    """The office gets every escalated task; each supervisor (a leader or a unit) gets its own units' tasks."""
+    units = {u.id: u for u in session.exec(select(Unit))}
+    by_name = {u.name: u for u in units.values()}
+    recipients: dict[int, list[TaskLine]] = defaultdict(list)
+    recipients[office.id] = list(plan.escalations)
+    for line in plan.escalations:
+        supervisor = by_name.get(units[line.unit_id].supervisor or "")
+        if supervisor is not None and supervisor.id != office.id:
+            recipients[supervisor.id].append(line)
+    supervisors = {u.id: u.supervisor for u in units.values()}
+    day = plan.as_of.isoformat()
+    for unit_id, lines in recipients.items():
+        for channel in channels.get(unit_id, []):
+            _queue(f"escalation:{units[unit_id].slug}:{day}:{channel}", units[unit_id], "escalation", channel,
+                   "escalation", plan, session=session, lines=lines, as_of=plan.as_of, supervisors=supervisors,
+                   after_days=policy.escalate_after, recipient=units[unit_id])
+    for line in plan.escalations:
+        session.add(ReminderLog(task_id=line.task_id, unit_id=line.unit_id, rung="escalated",
+                                message_key=f"escalation:{day}"))

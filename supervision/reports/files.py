@@ -1,0 +1,101 @@
+"""Report files: the Excel sheet a unit fills (`reports template`), and reading filled sheets or CSV files.
+
+Headers may be the English column names (`source, code, unit, status, progress, note, reported_at`) or the
+Chinese ones the template writes; columns the template adds for reading (任务名称, 职责, 完成时限) are ignored.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, datetime
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+from sqlmodel import Session, select
+
+from reformflow.models import STATUS_LABELS, Assignment, Document, Task, Unit
+
+HEADERS = {"source": "文件", "code": "序号", "unit": "单位", "status": "状态", "progress": "进度",
+           "note": "进展情况", "reported_at": "报送日期"}
+INFO = ("任务名称", "职责", "完成时限")
+_BY_HEADER = {**{k: k for k in HEADERS}, **{v: k for k, v in HEADERS.items()}}
+
+
+class ReportFileError(ValueError):
+    pass
+
+
+def write_template(unit: Unit, period: str, path: Path, *, session: Session) -> Path:
+    rows = session.exec(select(Assignment, Task, Document).join(Task, Task.id == Assignment.task_id)
+                        .join(Document, Document.id == Task.document_id)
+                        .where(Assignment.unit_id == unit.id, Task.removed_at.is_(None))
+                        .order_by(Document.source, Task.id)).all()
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = period
+    header = ["文件", "序号", *INFO, "单位", "状态", "进度", "进展情况", "报送日期"]
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    for assignment, task, document in rows:
+        sheet.append([document.source, task.code, task.title, "牵头" if assignment.role == "lead" else "配合",
+                      task.due.isoformat() if task.due else "长期坚持", unit.name, "", None, "", ""])
+    last = max(2, sheet.max_row)
+    status = DataValidation(type="list", formula1='"' + ",".join(STATUS_LABELS.values()) + '"', allow_blank=True)
+    progress = DataValidation(type="whole", operator="between", formula1="0", formula2="100", allow_blank=True)
+    sheet.add_data_validation(status)
+    sheet.add_data_validation(progress)
+    status.add(f"G2:G{last}")
+    progress.add(f"H2:H{last}")
+    for column, width in zip("ABCDEFGHIJ", (26, 6, 36, 6, 12, 18, 10, 6, 50, 12), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path
+
+
+def _text(value: object) -> str:
+    if isinstance(value, datetime | date):
+        return value.date().isoformat() if isinstance(value, datetime) else value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value).strip()
+
+
+def read_rows(path: Path) -> list[tuple[str, dict[str, str]]]:
+    """(where, values) per filled row: `row 3` for CSV, `sheet 2020-06 row 3` for Excel."""
+    try:
+        if path.suffix.lower() == ".xlsx":
+            return _xlsx_rows(path)
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            table = list(csv.reader(handle))
+    except (OSError, UnicodeDecodeError, ValueError, KeyError) as exc:
+        raise ReportFileError(f"{path.name}: cannot read: {exc}") from exc
+    return _rows(path.name, "", table)
+
+
+def _xlsx_rows(path: Path) -> list[tuple[str, dict[str, str]]]:
+    workbook = load_workbook(path, data_only=True, read_only=True)
+    rows = []
+    for sheet in workbook.worksheets:
+        rows += _rows(path.name, f"sheet {sheet.title} ", [[_text(v) for v in row] for row in sheet.iter_rows(
+            values_only=True)])
+    return rows
+
+
+def _rows(name: str, sheet: str, table: list[list[str]]) -> list[tuple[str, dict[str, str]]]:
+    if not table:
+        raise ReportFileError(f"{name} {sheet}is empty")
+    keys = [_BY_HEADER.get(cell.strip()) for cell in table[0]]
+    missing = [HEADERS[k] + f" ({k})" for k in HEADERS if k not in keys]
+    if missing:
+        raise ReportFileError(f"{name} {sheet}row 1: missing column(s) {', '.join(missing)}")
+    rows = []
+    for number, row in enumerate(table[1:], start=2):
+        values = {key: (row[i] if i < len(row) else "").strip() for i, key in enumerate(keys) if key}
+        if any(values.values()):
+            rows.append((f"{sheet}row {number}", values))
+    return rows

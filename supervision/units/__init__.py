@@ -1,0 +1,1 @@
+"""Units: the agency directory, resolving unit mentions, the office's decisions, lead-unit suggestions."""

@@ -1,0 +1,130 @@
+"""Reminder planning with explicit dates around 2020's Dragon Boat holiday (25–27 June, 28 June worked)."""
+
+from datetime import date
+
+import pytest
+from sqlmodel import select
+
+from reformflow.core import db
+from reformflow.core.calendar import WorkingCalendar
+from reformflow.models import Message, Task
+from reformflow.supervision.reminders.plan import ReminderPolicy
+from reformflow.supervision.reminders.sweep import queue_reminders
+from tests.factories import ledger, links, task
+
+POLICY = ReminderPolicy(WorkingCalendar(), before=(15, 5, 1, 0), overdue_every=5, escalate_after=10)
+TUESDAY = date(2020, 6, 23)
+
+
+@pytest.mark.parametrize(("left", "rung"), [
+    (30, None), (15, "before-15"), (7, "before-15"), (5, "before-5"), (1, "before-1"), (0, "due"),
+    (-1, "overdue-0"), (-5, "overdue-0"), (-6, "overdue-5"), (-12, "overdue-10"),
+])
+def test_rungs_in_working_days(left, rung):
+    assert POLICY.rung(left) == rung
+
+
+@pytest.fixture
+def reminder_ledger(session, tmp_path):
+    ledger(session, tmp_path, [
+        task("1", ["市公安局"], ["市税务局"], deadline=date(2020, 6, 30)),  # 4 working days left: before-5
+        task("2", ["市公安局"], deadline=date(2020, 6, 22)),                # overdue by 1 working day
+        task("3", ["市公安局"], deadline=date(2020, 8, 31)),                # far off
+        task("4", ["市税务局"], deadline=date(2020, 6, 5)),                 # overdue by 12 working days
+        task("5", ["市税务局"]),                                            # standing: no deadline reminder
+        task("6", ["市公安局"], deadline=date(2020, 6, 28)),                # due on the make-up Sunday
+    ], leaders={"分管副市长": ["市税务局"]})
+    return session
+
+
+def sweep(session, day):
+    return queue_reminders(day, session=session, policy=POLICY, links=links())
+
+
+def test_one_digest_per_unit_listing_its_due_and_overdue_tasks(reminder_ledger):
+    plan = sweep(reminder_ledger, TUESDAY)
+    digests = {d.unit.name: d for d in plan.digests}
+    assert sorted(digests) == ["市公安局", "市税务局"]
+    assert [(t.code, t.role, t.days_left) for t in digests["市公安局"].tasks] == [
+        ("2", "lead", -1), ("6", "lead", 2), ("1", "lead", 4)]
+    assert [(t.code, t.role, t.rung) for t in digests["市税务局"].tasks] == [("4", "lead", "overdue-10"),
+                                                                           ("1", "co", "before-5")]
+    police = reminder_ledger.exec(select(Message).where(Message.kind == "reminder",
+                                                        Message.subject.contains("市公安局"))).one()
+    assert "已逾期1个工作日" in police.body and "剩余4个工作日" in police.body and "任务3" not in police.body
+
+
+def test_a_second_sweep_the_same_day_sends_nothing_new(reminder_ledger):
+    first = sweep(reminder_ledger, TUESDAY)
+    again = sweep(reminder_ledger, TUESDAY)
+    assert (again.digests, again.queued) == ([], [])
+    assert len(reminder_ledger.exec(select(Message)).all()) == len(first.queued)
+
+
+def test_nothing_is_planned_on_a_holiday_and_the_next_working_day_catches_up(reminder_ledger):
+    sweep(reminder_ledger, TUESDAY)
+    sweep(reminder_ledger, date(2020, 6, 24))
+    holiday = sweep(reminder_ledger, date(2020, 6, 25))
+    assert (holiday.workday, holiday.digests, holiday.queued) == (False, [], [])
+    make_up_sunday = sweep(reminder_ledger, date(2020, 6, 28))  # 调休: a working day, task 6 falls due
+    police = next(d for d in make_up_sunday.digests if d.unit.name == "市公安局")
+    assert {t.code: t.rung for t in police.new} == {"6": "due"}
+
+
+def test_each_rung_is_announced_once(reminder_ledger):
+    sweep(reminder_ledger, TUESDAY)
+    wednesday = sweep(reminder_ledger, date(2020, 6, 24))  # only task 6 moved on, to before-1
+    assert [(d.unit.name, [(t.code, t.rung) for t in d.new]) for d in wednesday.digests] == [
+        ("市公安局", [("6", "before-1")])]
+    assert sweep(reminder_ledger, date(2020, 6, 24)).digests == []
+    due = sweep(reminder_ledger, date(2020, 6, 30))
+    police = next(d for d in due.digests if d.unit.name == "市公安局")
+    assert {t.code: t.rung for t in police.new} == {"1": "due", "6": "overdue-0"}
+
+
+def test_completed_tasks_are_not_reminded(reminder_ledger):
+    item = reminder_ledger.exec(select(Task).where(Task.code == "2")).one()
+    item.status = "completed"
+    reminder_ledger.commit()
+    police = next(d for d in sweep(reminder_ledger, TUESDAY).digests if d.unit.name == "市公安局")
+    assert [t.code for t in police.tasks] == ["6", "1"]
+
+
+def test_long_overdue_lead_tasks_go_to_the_supervisor_and_the_office_once(reminder_ledger):
+    plan = sweep(reminder_ledger, TUESDAY)
+    assert [(t.code, t.unit_name) for t in plan.escalations] == [("4", "市税务局")]
+    escalations = reminder_ledger.exec(select(Message).where(Message.kind == "escalation")).all()
+    assert sorted(m.idempotency_key.split(":")[1] for m in escalations) == ["leader-1", "reform-office"]
+    assert all("已逾期12个工作日" in m.body and "分管副市长" in m.body for m in escalations)
+    assert sweep(reminder_ledger, date(2020, 6, 24)).escalations == []
+
+
+def test_long_digests_are_split_to_fit_a_chat_robot(session, tmp_path):
+    tasks = [task(str(n), ["市公安局"], deadline=date(2020, 6, 30), title=f"第{n}项改革任务" + "推进" * 20)
+             for n in range(1, 61)]
+    ledger(session, tmp_path, tasks, units={"市公安局": [("wecom", "wecombot://KEY")]})
+    plan = sweep(session, TUESDAY)
+    parts = session.exec(select(Message).order_by(Message.id)).all()
+    assert len(parts) > 1 and plan.queued == [m.idempotency_key for m in parts]
+    assert all(len(m.body.encode()) <= 4000 and "| 文件 | 序号 |" in m.body for m in parts)
+    assert parts[0].subject.endswith(f"（1/{len(parts)}）")
+    assert all(sum(m.body.count(f"第{n}项改革任务推进") for m in parts) == 1 for n in range(1, 61))
+
+
+def test_two_sweeps_at_once_queue_each_message_once(reminder_ledger):
+    import threading
+
+    results = []
+
+    def run():
+        with db.transaction() as own:  # as the flow task runs it: the lock is held until the commit
+            results.append(sweep(own, TUESDAY))
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    queued = sorted(key for plan in results for key in plan.queued)
+    assert len(queued) == len(set(queued)) > 0  # each key queued by exactly one of the sweeps
+    assert len(reminder_ledger.exec(select(Message)).all()) == len(queued)
