@@ -1,6 +1,6 @@
 """Document parsing: policy documents in, reform tasks (with units and deadlines) out."""
 
 from reformflow.parsing.documents import ExtractionError, extract_file, extract_text
-from reformflow.parsing.model import ExtractedDocument, ExtractedTask, Problem
+from reformflow.parsing.model import ExtractedDocument, ExtractedTask, Milestone, Problem
 
-__all__ = ["ExtractedDocument", "ExtractedTask", "ExtractionError", "Problem", "extract_file", "extract_text"]
+__all__ = ["ExtractedDocument", "ExtractedTask", "ExtractionError", "Milestone", "Problem", "extract_file", "extract_text"]

@@ -19,6 +19,14 @@ class Problem:
         return f"{self.file}:{self.line}: {self.reason}" if self.line else f"{self.file}: {self.reason}"
 
 
+@dataclass(frozen=True)
+class Milestone:
+    """One dated phrase of a task (`年底前完成…`): reminded like a deadline; the task's deadline is the last one."""
+
+    due: date
+    text: str  # the phrase as the document writes it
+
+
 @dataclass
 class ExtractedTask:
     source: str
@@ -33,6 +41,12 @@ class ExtractedTask:
     deadline: date | None = None
     deadline_text: str | None = None
     deadline_kind: str | None = None
+    milestones: list[Milestone] = field(default_factory=list)
+    # How sure the reader is of the structure, the units and the deadline (0–1), and why not, in Chinese, for
+    # the office's review list: a task below the review threshold is shown to the office before anything is sent.
+    confidence: float = 1.0
+    doubts: list[str] = field(default_factory=list)
+    convention: str | None = None  # how lead and co units were told apart, as the office reads it
 
     def contract(self) -> dict:
         """The `reformflow extract --json` object (see README)."""
@@ -40,6 +54,7 @@ class ExtractedTask:
         for key in ("original_text", "line", "deadline_kind"):
             data.pop(key)
         data["deadline"] = self.deadline.isoformat() if self.deadline else None
+        data["milestones"] = [{"due": m.due.isoformat(), "text": m.text} for m in self.milestones]
         return data
 
 
@@ -51,3 +66,4 @@ class ExtractedDocument:
     issued_on: date | None
     tasks: list[ExtractedTask] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    scanned: bool = False  # read by OCR from an image or a scanned PDF: every task needs the office's review

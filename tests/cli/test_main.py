@@ -6,7 +6,8 @@ import sys
 
 from reformflow.cli.main import sample_documents
 
-KEYS = {"source", "code", "area", "title", "text", "lead_units", "co_units", "deadline", "deadline_text"}
+KEYS = {"source", "code", "area", "title", "text", "lead_units", "co_units", "deadline", "deadline_text", "milestones",
+        "confidence", "doubts", "convention"}
 
 
 def run(*args, cwd):
