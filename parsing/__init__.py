@@ -3,4 +3,5 @@
 from reformflow.parsing.documents import ExtractionError, extract_file, extract_text
 from reformflow.parsing.model import ExtractedDocument, ExtractedTask, Milestone, Problem
 
-__all__ = ["ExtractedDocument", "ExtractedTask", "ExtractionError", "Milestone", "Problem", "extract_file", "extract_text"]
+__all__ = ["ExtractedDocument", "ExtractedTask", "ExtractionError", "Milestone", "Problem", "extract_file",
+           "extract_text"]
