@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from reformflow.core import db
 from reformflow.core.settings import settings
+from reformflow.flows.common import deliver_outbox
+from reformflow.flows.office import office_today, report_links
 from reformflow.supervision.units.assignment import AssignSummary, assign_tasks
 from reformflow.supervision.units.directory import Directory, load_directory
+from reformflow.supervision.units.notices import queue_assignment_notices
 from reformflow.supervision.units.resolution import load_decisions
 from reformflow.supervision.units.suggestions import TaskSuggestions, suggest_for_ledger
 
@@ -26,6 +31,14 @@ def assign(directory: Directory) -> AssignSummary:
     return summary
 
 
+@task(name="queue-assignment-notices", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
+def notify_units(as_of: date) -> list[str]:
+    """交办通知 to every unit for the tasks newly assigned to it."""
+    with db.transaction() as session:
+        return queue_assignment_notices(as_of, session=session, links=report_links(),
+                                        within=settings.acknowledge_within_days)
+
+
 @task(name="suggest-units", cache_policy=NO_CACHE)
 def suggest_units() -> list[TaskSuggestions]:
     with db.transaction() as session:
@@ -33,11 +46,13 @@ def suggest_units() -> list[TaskSuggestions]:
 
 
 @flow(name="assign")
-def assign_flow(directory_file: str | None = None) -> AssignSummary:
+def assign_flow(directory_file: str | None = None, as_of: date | None = None) -> AssignSummary:
     logger = get_run_logger()
     directory = load(str(directory_file or settings.directory_file))
     summary = assign(directory)
     logger.info("%s", summary.describe())
+    notices = notify_units(as_of or office_today())
+    logger.info("交办通知: %d messages queued", len(notices))
     for change in summary.changed + summary.removed + summary.notes:
         logger.info("assignment: %s", change)
     changes = [("added", c) for c in summary.added] + [("changed", c) for c in summary.changed]
@@ -62,4 +77,5 @@ def assign_flow(directory_file: str | None = None) -> AssignSummary:
                    for r in summary.review],
             description="Unit mentions the office must resolve: `reformflow units check`, then `units decide`",
         )
+    deliver_outbox("assign")
     return summary

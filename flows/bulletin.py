@@ -12,7 +12,7 @@ from sqlmodel import select
 from reformflow.core import db
 from reformflow.core.settings import settings
 from reformflow.flows.common import deliver_outbox
-from reformflow.flows.office import office_today
+from reformflow.flows.office import office_today, working_calendar
 from reformflow.models import Unit
 from reformflow.supervision.bulletin.compute import compute_bulletin
 from reformflow.supervision.bulletin.publish import PublishedBulletin, bulletin_link, publish_bulletin, queue_bulletin
@@ -21,7 +21,7 @@ from reformflow.supervision.bulletin.publish import PublishedBulletin, bulletin_
 @task(name="compute-and-write-bulletin", cache_policy=NO_CACHE)
 def compute_and_write(period: str, as_of: date) -> PublishedBulletin:
     with db.transaction() as session:
-        data = compute_bulletin(period, as_of, session=session)
+        data = compute_bulletin(period, as_of, session=session, calendar=working_calendar())
         office = session.exec(select(Unit).where(Unit.is_office)).first()
         return publish_bulletin(data, settings.bulletin_dir, session=session,
                                 **({"office": office.name} if office else {}))

@@ -33,7 +33,7 @@ def supervision_cycle(documents: list[str], as_of: date | None = None, reports_f
     as_of = as_of or office_today()
     with tags(f"as-of:{as_of.isoformat()}", f"period:{as_of.strftime('%Y-%m')}"):  # on every stage's run
         extracted = extract_flow(documents)
-        assigned = assign_flow(directory_file)
+        assigned = assign_flow(directory_file, as_of)
         reminders = reminder_sweep(as_of)
         reports = collect_reports(as_of, reports_file)
         bulletin = monthly_bulletin(as_of.strftime("%Y-%m"), as_of)

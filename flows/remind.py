@@ -9,11 +9,13 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from reformflow.core import db
+from reformflow.core.settings import settings
 from reformflow.flows.common import deliver_outbox
-from reformflow.flows.office import office_today, reminder_policy, report_links
+from reformflow.flows.office import office_today, reminder_policy, report_links, working_calendar
 from reformflow.notifications.outbox import unit_channels
 from reformflow.supervision.reminders.plan import plan_reminders
 from reformflow.supervision.reminders.sweep import SweepPlan, queue_reminders
+from reformflow.supervision.units.notices import queue_acknowledgement_chases
 
 
 def plan_as_json(as_of: date) -> list[dict]:
@@ -32,16 +34,24 @@ def plan_and_queue(as_of: date) -> SweepPlan:
         return queue_reminders(as_of, session=session, policy=reminder_policy(), links=report_links())
 
 
+@task(name="chase-acknowledgements", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
+def chase_acknowledgements(as_of: date) -> list[str]:
+    with db.transaction() as session:
+        return queue_acknowledgement_chases(as_of, session=session, calendar=working_calendar(),
+                                            within=settings.acknowledge_within_days, links=report_links())
+
+
 @flow(name="reminder-sweep")
 def reminder_sweep(as_of: date | None = None) -> dict:
     logger = get_run_logger()
     as_of = as_of or office_today()
     with tags(f"as-of:{as_of.isoformat()}", f"period:{as_of.strftime('%Y-%m')}"):
         plan = plan_and_queue(as_of)
+        acknowledgements = chase_acknowledgements(as_of)
     if not plan.workday:
         logger.info("%s is not a working day: no reminders planned (missed rungs go out on the next one)", as_of)
-    logger.info("%s: %d digests planned, %d escalations, %d new messages queued", as_of, len(plan.digests),
-                len(plan.escalations), len(plan.queued))
+    logger.info("%s: %d digests planned, %d escalations, %d new messages queued, %d 签收催办", as_of,
+                len(plan.digests), len(plan.escalations), len(plan.queued), len(acknowledgements))
     create_table_artifact(
         key="reminder-plan",
         table=[{"unit": d.unit.name, "channel": d.channel, "rung": d.rung, "tasks": len(d.tasks), "new": len(d.new)}
@@ -50,5 +60,5 @@ def reminder_sweep(as_of: date | None = None) -> dict:
         description=f"Reminder digests planned for {as_of}" + ("" if plan.workday else " (not a working day)"),
     )
     delivery = deliver_outbox("reminder-sweep")
-    return {"as_of": as_of.isoformat(), "queued": len(plan.queued), "sent": len(delivery.sent),
+    return {"as_of": as_of.isoformat(), "queued": len(plan.queued) + len(acknowledgements), "sent": len(delivery.sent),
             "failed": len(delivery.failed), "dead": len(delivery.dead), "batches": delivery.queued_batches}

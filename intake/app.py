@@ -22,8 +22,9 @@ from sqlmodel import select
 from reformflow.core import db
 from reformflow.core.settings import settings
 from reformflow.flows.office import report_links
-from reformflow.models import STATUS_LABELS, Assignment, Document, Evidence, StatusReport, Task, Unit
+from reformflow.models import STATUS_LABELS, Assignment, Dispute, Document, Evidence, StatusReport, Task, Unit
 from reformflow.notifications.render import environment
+from reformflow.supervision.lifecycle import acknowledge, raise_dispute
 from reformflow.supervision.reports.links import LinkError, LinkScope
 from reformflow.supervision.reports.submissions import check_evidence, check_submission, store_submission
 
@@ -67,6 +68,28 @@ def create_app(after_submit=None) -> FastAPI:
         request.app.state.after_submit(report.id)  # after the commit: the flow it starts must see the report
         return RedirectResponse(f"/r/{token}?saved={task_id}#task-{task_id}", status_code=303)
 
+    @app.post("/r/{token}/tasks/{task_id}/acknowledge", response_class=HTMLResponse)
+    def acknowledge_task(request: Request, token: str, task_id: int, csrf: Annotated[str, Form()] = ""):
+        with db.transaction() as session:
+            unit, task, refusal = _own_task(request, token, task_id, csrf, session=session)
+            if refusal:
+                return refusal
+            acknowledge(task, unit, session=session)
+        return RedirectResponse(f"/r/{token}#task-{task_id}", status_code=303)
+
+    @app.post("/r/{token}/tasks/{task_id}/dispute", response_class=HTMLResponse)
+    def dispute_task(request: Request, token: str, task_id: int, csrf: Annotated[str, Form()] = "",
+                     reason: Annotated[str, Form()] = "", proposed_lead: Annotated[str, Form()] = ""):
+        with db.transaction() as session:
+            unit, task, refusal = _own_task(request, token, task_id, csrf, session=session)
+            if refusal:
+                return refusal
+            lead = session.exec(select(Unit).where(Unit.name == proposed_lead.strip())).first()
+            if not reason.strip() or (proposed_lead.strip() and lead is None):
+                return _refuse(request, "请填写异议理由；建议的牵头单位须是通讯录中的单位名称。", 400)
+            raise_dispute(task, unit, reason, lead, session=session)
+        return RedirectResponse(f"/r/{token}#task-{task_id}", status_code=303)
+
     @app.get("/r/{token}/evidence/{evidence_id}")
     def download(request: Request, token: str, evidence_id: int):
         with db.transaction() as session:
@@ -84,6 +107,20 @@ def create_app(after_submit=None) -> FastAPI:
                             headers={"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "sandbox"})
 
     return app
+
+
+def _own_task(request: Request, token: str, task_id: int, csrf: str, *, session
+              ) -> tuple[Unit | None, Task | None, Response | None]:
+    """The unit of the link and its task, or the page that refuses the request."""
+    scope, refusal = _scope(request, token, session=session)
+    if refusal:
+        return None, None, refusal
+    if not _csrf_ok(request, csrf):
+        return None, None, _refuse(request, "表单已失效，请刷新页面后重新提交。", 403)
+    unit, task = _unit_and_task(session, scope, task_id)
+    if task is None:
+        return None, None, _refuse(request, "这项任务不属于贵单位。", 403)
+    return unit, task, None
 
 
 async def _text_fields(request: Request) -> dict[str, str]:
@@ -142,6 +179,8 @@ def _render(request: Request, token: str, scope: LinkScope, *, session, errors=N
     response = templates.TemplateResponse(request, "intake/page.html.j2", {
         "unit": unit, "period": scope.period, "cards": cards, "token": token, "csrf": csrf, "statuses": STATUS_LABELS,
         "errors": errors or {}, "values": values or {}, "saved": saved, "zone": ZoneInfo(settings.timezone),
+        "unit_names": [u.name for u in session.exec(select(Unit).where(~Unit.is_office, ~Unit.is_leader)
+                                                    .order_by(Unit.name))],
     }, status_code=status)
     response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict", path="/r/")
     return response
@@ -163,7 +202,10 @@ def _cards(session, unit: Unit, period: str) -> list[dict]:
     for item in session.exec(select(Evidence).where(Evidence.report_id.in_([r.id for v in reports.values()
                                                                             for r, _ in v]))):
         evidence[item.report_id].append(item)
+    disputes = {d.task_id: d for d in session.exec(select(Dispute).where(Dispute.unit_id == unit.id)
+                                                  .order_by(Dispute.raised_at))}
     return [{"task": task, "document": document, "role": assignment.role,
+             "acknowledged": assignment.acknowledged_at, "dispute": disputes.get(task.id),
              "mine": [(r, evidence[r.id]) for r, author in reports[task.id] if author.id == unit.id],
              "others": [(r, author) for r, author in reports[task.id] if author.id != unit.id]
              if assignment.role == "lead" else []}

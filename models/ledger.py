@@ -60,8 +60,14 @@ class Task(SQLModel, table=True):
     # The units as the document names them; assignments resolve these against the directory.
     lead_mentions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     co_mentions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    status: str = "not_started"  # not_started | in_progress | completed | lagging | extension_requested
+    # Where the task is in 交办 → 签收 → 办理 → 申请销号 → 办结 (TaskStage); only the office's decisions close it.
+    stage: str = Field(default="unassigned", sa_column_kwargs={"server_default": "unassigned"}, index=True)
+    # The lead unit's latest reported status and progress (TaskStatus): what the unit says, not the office.
+    status: str = "not_started"
     progress: int = 0
+    milestones: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
+    confidence: float = Field(default=1.0, sa_column_kwargs={"server_default": "1.0"})
+    doubts: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
     # An extension the office approved; `deadline` keeps the original on record.
     extended_deadline: date | None = None
     closed_at: datetime | None = None  # 销号: the office accepted the completion
@@ -106,6 +112,8 @@ class Assignment(SQLModel, table=True):
     unit_id: int = Field(foreign_key="unit.id", index=True)
     role: str  # lead | co
     mention: str  # the name as the document wrote it
+    notified_at: datetime | None = None  # 交办: the unit was sent its 交办通知
+    acknowledged_at: datetime | None = None  # 签收: the unit acknowledged the task on its page
 
 
 class ReminderLog(SQLModel, table=True):
@@ -197,3 +205,31 @@ class Lock(SQLModel, table=True):
 
     name: str = Field(primary_key=True)
     taken_at: datetime = Field(default_factory=utcnow)
+
+
+class TaskEvent(SQLModel, table=True):
+    """The history of a task: every transition and decision, who made it and why (shown on the task's page)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    kind: str  # EventKind
+    stage_before: str | None = None
+    stage_after: str | None = None
+    actor: str  # who: the office, a unit's name, or 系统 for the flows
+    detail: str = Field(default="", sa_column=Column(Text, nullable=False))
+    at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class Dispute(SQLModel, table=True):
+    """异议: a unit says a task is not its duty, or proposes another lead; the office decides."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    proposed_lead_id: int | None = Field(default=None, foreign_key="unit.id")
+    state: str = "pending"  # DisputeState
+    comment: str | None = None  # the office's reasons
+    raised_at: datetime = Field(default_factory=utcnow)
+    decided_at: datetime | None = None

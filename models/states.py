@@ -14,6 +14,39 @@ class TaskStatus(StrEnum):
     EXTENSION_REQUESTED = "extension_requested"
 
 
+class TaskStage(StrEnum):
+    """Where a task is in the supervision lifecycle. Only the office closes a task."""
+
+    UNASSIGNED = "unassigned"  # 待落实：no responsible unit yet; listed for the office, never on track
+    ASSIGNED = "assigned"  # 已交办：the units were notified
+    ACKNOWLEDGED = "acknowledged"  # 已签收：the lead unit acknowledged it
+    IN_PROGRESS = "in_progress"  # 办理中：reports are coming in (and after a returned claim)
+    CLAIMED = "claimed"  # 申请销号：the lead unit claims completion; the office reviews
+    CLOSED = "closed"  # 已办结：the office accepted the completion (销号)
+
+
+class EventKind(StrEnum):
+    ASSIGNED = "assigned"
+    UNASSIGNED = "unassigned"
+    ACKNOWLEDGED = "acknowledged"
+    REPORTED = "reported"
+    CLAIMED = "claimed"
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+    EXTENSION_REQUESTED = "extension_requested"
+    EXTENSION_APPROVED = "extension_approved"
+    EXTENSION_REJECTED = "extension_rejected"
+    DISPUTED = "disputed"
+    DISPUTE_ACCEPTED = "dispute_accepted"
+    DISPUTE_REJECTED = "dispute_rejected"
+
+
+class DisputeState(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
 class Review(StrEnum):
     """The office's decision on a completion claim (accept, return) or an extension request (approve, reject)."""
 
@@ -51,6 +84,9 @@ class MessageKind(StrEnum):
     CHASE = "chase"
     BULLETIN = "bulletin"
     REVIEW = "review"
+    ASSIGNMENT = "assignment"  # 交办通知
+    ACKNOWLEDGEMENT_CHASE = "ack_chase"  # 签收催办
+    DISPUTE = "dispute"  # an 异议 for the office to decide
 
 
 class DeadlineKind(StrEnum):
@@ -65,3 +101,13 @@ STATUS_LABELS = {TaskStatus.NOT_STARTED: "未启动", TaskStatus.IN_PROGRESS: "�
 REVIEW_LABELS = {Review.ACCEPTED: "已销号", Review.RETURNED: "退回", Review.APPROVED: "延期已批准",
                  Review.REJECTED: "延期未批准"}
 ROLE_LABELS = {Role.LEAD: "牵头", Role.CO: "配合"}
+STAGE_LABELS = {TaskStage.UNASSIGNED: "待落实责任单位", TaskStage.ASSIGNED: "已交办", TaskStage.ACKNOWLEDGED: "已签收",
+                TaskStage.IN_PROGRESS: "办理中", TaskStage.CLAIMED: "申请销号", TaskStage.CLOSED: "已办结"}
+EVENT_LABELS = {EventKind.ASSIGNED: "交办", EventKind.UNASSIGNED: "撤销交办", EventKind.ACKNOWLEDGED: "签收",
+                EventKind.REPORTED: "报送进展", EventKind.CLAIMED: "申请销号", EventKind.ACCEPTED: "销号（办结）",
+                EventKind.RETURNED: "退回", EventKind.EXTENSION_REQUESTED: "申请延期",
+                EventKind.EXTENSION_APPROVED: "批准延期", EventKind.EXTENSION_REJECTED: "不予延期",
+                EventKind.DISPUTED: "提出异议", EventKind.DISPUTE_ACCEPTED: "异议成立",
+                EventKind.DISPUTE_REJECTED: "异议不成立"}
+DISPUTE_LABELS = {DisputeState.PENDING: "待改革办决定", DisputeState.ACCEPTED: "异议成立",
+                  DisputeState.REJECTED: "异议不成立"}

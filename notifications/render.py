@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from reformflow.models import REVIEW_LABELS, STATUS_LABELS
+from reformflow.models import DISPUTE_LABELS, REVIEW_LABELS, STAGE_LABELS, STATUS_LABELS
 from reformflow.notifications.message import OutgoingMessage
 from reformflow.templates import TEMPLATE_DIR
 
@@ -32,7 +32,10 @@ def environment() -> Environment:
     env.filters["md"] = escape_markdown
     env.filters["status"] = lambda key: STATUS_LABELS.get(key, key)
     env.filters["review"] = lambda key: REVIEW_LABELS.get(key, key)
+    env.filters["stage"] = lambda key: STAGE_LABELS.get(key, key)
+    env.filters["dispute"] = lambda key: DISPUTE_LABELS.get(key, key)
     env.filters["cn_date"] = lambda d: f"{d.year}年{d.month}月{d.day}日" if isinstance(d, date) else "—"
+    env.filters["cn_month"] = lambda period: f"{int(period[:4])}年{int(period[5:7])}月"  # 2020-06 → 2020年6月
     return env
 
 

@@ -17,7 +17,9 @@ from reformflow.models import Document, DocumentRevision, Task, utcnow
 from reformflow.parsing import ExtractedDocument, ExtractedTask
 
 _TRACKED = ("area", "title", "text", "original_text", "line", "deadline", "deadline_text", "deadline_kind",
-            "lead_mentions", "co_mentions")
+            "lead_mentions", "co_mentions", "milestones")
+# How sure the reader was: refreshed on every import, but a new reading alone is not a change of the task.
+_REFRESHED = ("confidence", "doubts")
 SAME_TASK = 0.5  # same code and at least this similar: the same task, edited
 MOVED_TASK = 0.8  # another code but at least this similar: the same task, renumbered
 
@@ -43,6 +45,8 @@ def _fields(task: ExtractedTask) -> dict:
         "area": task.area, "title": task.title, "text": task.text, "original_text": task.original_text,
         "line": task.line, "deadline": task.deadline, "deadline_text": task.deadline_text,
         "deadline_kind": task.deadline_kind, "lead_mentions": task.lead_units, "co_mentions": task.co_units,
+        "milestones": [{"due": m.due.isoformat(), "text": m.text} for m in task.milestones],
+        "confidence": task.confidence, "doubts": task.doubts,
     }
 
 
@@ -130,6 +134,8 @@ def _upsert(session: Session, document_id: int, task: Task | None, new: Extracte
         session.add(Task(document_id=document_id, code=new.code, **values))
         summary.added.append(new.code)
         return
+    for name in _REFRESHED:
+        setattr(task, name, values[name])
     changed = [name for name in _TRACKED if getattr(task, name) != values[name]]
     if changed or task.removed_at is not None:
         for name in changed:

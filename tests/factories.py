@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import time
-from datetime import date
+import time as clock
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import yaml
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from reformflow.core import db
 from reformflow.flows.office import report_links
 from reformflow.flows.office import sender as office_sender
+from reformflow.models import StatusReport, Task, Unit
 from reformflow.notifications.outbox import DispatchReport, dispatch
 from reformflow.parsing import ExtractedDocument, ExtractedTask
 from reformflow.supervision.ledger import store_document
+from reformflow.supervision.lifecycle import on_report
 from reformflow.supervision.reports.links import ReportLinks
 from reformflow.supervision.units.assignment import assign_tasks
 from reformflow.supervision.units.directory import Directory, load_directory
@@ -117,10 +119,33 @@ def deliver(message_ids: list[int], *, session: Session, max_attempts: int = 3, 
 def wait_until(condition, *, timeout: float = 300, every: float = 0.5):
     """Poll the ledger until `condition(session)` is truthy; the timeout is a backstop for a hung run, not a
     measure of speed (a loaded machine is slow, not wrong)."""
-    deadline = time.monotonic() + timeout
+    deadline = clock.monotonic() + timeout
     while True:
         with new_session() as session:
             found = condition(session)
-        if found or time.monotonic() > deadline:
+        if found or clock.monotonic() > deadline:
             return found
-        time.sleep(every)
+        clock.sleep(every)
+
+
+def file_report(session: Session, code: str, unit_name: str, status: str, progress: int, *,
+                day: date = date(2020, 6, 20), requested: date | None = None, problems: str = "",
+                narrative: str = "推进中。") -> StatusReport:
+    """A unit files a report on a task, as the intake page and the report import store it."""
+    unit = session.exec(select(Unit).where(Unit.name == unit_name)).one()
+    item = session.exec(select(Task).where(Task.code == code)).one()
+    report = StatusReport(task_id=item.id, unit_id=unit.id, period=day.strftime("%Y-%m"), status=status,
+                          progress=progress, narrative=narrative, problems=problems, requested_deadline=requested,
+                          submitted_at=datetime.combine(day, time(10), UTC), source="web")
+    session.add(report)
+    session.flush()
+    on_report(report, session=session)
+    return report
+
+
+def unit_named(session: Session, name: str) -> Unit:
+    return session.exec(select(Unit).where(Unit.name == name)).one()
+
+
+def task_coded(session: Session, code: str) -> Task:
+    return session.exec(select(Task).where(Task.code == code)).one()

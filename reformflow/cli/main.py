@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from reformflow.cli.disputes import app as disputes_app
 from reformflow.cli.reports import app as reports_app
 from reformflow.cli.units import app as units_app
 from reformflow.core.settings import SAMPLES, settings
@@ -29,6 +30,7 @@ outbox_app = typer.Typer(help="The outbox: every message ReformFlow sends, and t
                          no_args_is_help=True)
 app.add_typer(reports_app, name="reports")
 app.add_typer(units_app, name="units")
+app.add_typer(disputes_app, name="disputes")
 app.add_typer(outbox_app, name="outbox")
 
 DEMO_AS_OF = date(2020, 6, 23)
@@ -200,20 +202,24 @@ def cycle(documents: Annotated[list[Path], typer.Argument(help="Documents of the
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
 
 
+DEMO_DOCUMENT = "002_21bdac3652985b47.txt"  # the Shenzhen 2020 key-task list, whose period the demo runs in
+
+
 @app.command()
-def demo(as_of: Annotated[str, typer.Option(help="The demo's date, inside the documents' period.")] = "2020-06-23"):
-    """Run the cycle on the bundled sample documents, directory and reports; messages go to the outbox."""
+def demo(as_of: Annotated[str, typer.Option(help="The demo's date, inside the document's period.")] = "2020-06-23"):
+    """The Shenzhen reform office's June 2020 cycle on its 2020 task list, the bundled directory and the sample
+    reports; messages go to the local outbox. The other sample documents belong to other offices and periods:
+    load them with `reformflow ingest` into a ledger of their own."""
     from reformflow.flows.cycle import supervision_cycle
 
-    result = supervision_cycle([str(p) for p in sample_documents()], _date(as_of),
+    result = supervision_cycle([str(SAMPLES / "documents" / DEMO_DOCUMENT)], _date(as_of),
                                str(SAMPLES / "reports-2020-06.csv"))
     outbox = settings.outbox_dir.resolve()
     files = sorted(outbox.rglob("*.md")) if outbox.exists() else []
-    totals = result["bulletin"]["totals"]
-    typer.echo(f"\nReformFlow demo as of {result['as_of']}: {result['tasks']} tasks in the ledger, "
+    bulletin = json.loads(Path(result["bulletin"]["json"]).read_text(encoding="utf-8"))
+    typer.echo(f"\nReformFlow demo, 深圳市 {bulletin['period_label']}: {result['tasks']} tasks in the ledger, "
                f"{result['units_to_review']} unit mentions to review.")
-    typer.echo(f"Bulletin: {totals['tasks']} tasks, {totals['completed']} completed, {totals['overdue']} overdue, "
-               f"{totals['not_reported']} not reported.")
+    typer.echo(f"月度通报：{bulletin['headline']}")
     typer.echo(f"  HTML:     {Path(result['bulletin']['html']).resolve()}")
     typer.echo(f"  Markdown: {Path(result['bulletin']['markdown']).resolve()}")
     typer.echo(f"  JSON:     {Path(result['bulletin']['json']).resolve()}")

@@ -73,23 +73,32 @@ def reports_link(unit: Annotated[str, typer.Option(help="Unit name.")],
 def reports_review(report_id: Annotated[int | None, typer.Argument(help="Report to decide on.")] = None,
                    decision: Annotated[str | None, typer.Argument(help="accept | return | approve | reject")] = None,
                    comment: Annotated[str | None, typer.Option(help="Why (required to return).")] = None):
-    """Without arguments: the completion claims and extension requests waiting for the office. With a report
-    and a decision: 销号 (accept) or return a completion; approve or reject an extension."""
+    """Without arguments: the lead units' completion claims and extension requests waiting for the office. With a
+    report and a decision: 销号 (accept) or return a claim; approve or reject an extension."""
     from reformflow.core import db
+    from reformflow.models import REVIEW_LABELS, STATUS_LABELS, Review
+    from reformflow.supervision.lifecycle import TransitionError
     from reformflow.supervision.reports.submissions import pending_reviews, review
 
-    words = {"accept": "accepted", "return": "returned", "approve": "approved", "reject": "rejected"}
+    words = {"accept": Review.ACCEPTED, "return": Review.RETURNED, "approve": Review.APPROVED,
+             "reject": Review.REJECTED}
     with db.transaction() as session:
         if report_id is None:
             for report, task, unit in pending_reviews(session=session):
-                extra = f" → {report.requested_deadline}" if report.requested_deadline else ""
-                typer.echo(f"{report.id:>6} {unit.name} 任务{task.code} {task.title}: {report.status}{extra} "
-                           f"— {report.narrative[:60]}")
+                extra = f"，申请延至{report.requested_deadline}" if report.requested_deadline else ""
+                typer.echo(printable(f"{report.id:>6} {unit.name} 任务{task.code} {task.title}："
+                                     f"{STATUS_LABELS.get(report.status, report.status)}{extra} — "
+                                     f"{report.narrative[:60]}"))
             return
         if decision not in words:
-            _fail("decision is one of: accept, return, approve, reject")
+            _fail("决定须为 accept（销号）、return（退回）、approve（批准延期）或 reject（不予延期）之一")
         try:
             done = review(report_id, words[decision], comment, session=session)
-        except ValueError as exc:
+        except TransitionError as exc:
             _fail(str(exc))
-    typer.echo(f"report {done.id}: {done.review}")
+    typer.echo(f"报告 {done.id}：{REVIEW_LABELS[done.review]}")
+
+
+def printable(text: str) -> str:
+    """Text an agency typed, made safe for a terminal: control characters (escape codes) shown as spaces."""
+    return "".join(ch if ch.isprintable() else " " for ch in text)

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     reminder_days_before: list[int] = [15, 5, 1, 0]
     overdue_every_days: int = 5
     escalate_after_days_overdue: int = 10
+    # 签收: units acknowledge their new tasks within this many working days of the 交办通知, or are chased once.
+    acknowledge_within_days: int = 3
     # Messages go out on working days within office hours (office time zone); otherwise they wait.
     office_hours_start: time = time(9, 0)
     office_hours_end: time = time(18, 0)

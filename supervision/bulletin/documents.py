@@ -121,42 +121,45 @@ def write_docx(data: dict, charts: dict[str, Path], path: Path, office: str) -> 
     document = Document()
     section = document.sections[0]
     section.left_margin = section.right_margin = Cm(2.6)
-    totals = data["totals"]
     _paragraph(document, office, 14, bold=True, centre=True)
-    _paragraph(document, f"优化营商环境改革任务月度通报（{data['period']}）", 20, bold=True, centre=True)
-    _paragraph(document, f"（截至{data['as_of']}）", 12, centre=True)
-    _paragraph(document, f"截至{data['as_of']}，台账共有改革任务{totals['tasks']}项：已完成{totals['completed']}项，"
-                         f"按计划推进{totals['on_track']}项，进度滞后{totals['at_risk']}项，逾期未完成{totals['overdue']}项；"
-                         f"本期未报送{totals['not_reported']}项。现将有关情况通报如下。")
+    _paragraph(document, f"优化营商环境改革任务月度通报（{data['period_label']}）", 20, bold=True, centre=True)
+    _paragraph(document, f"（截至{data['as_of_label']}）", 12, centre=True)
+    _paragraph(document, data["headline"] + "现将有关情况通报如下。")
     _paragraph(document, "一、各单位完成情况", 14, bold=True)
-    _table(document, ["排名", "单位", "牵头", "配合", "已完成", "逾期", "未报送", "完成率"],
-           [[u["rank"], u["unit"], u["lead_tasks"], u["co_tasks"], u["completed"], u["overdue"], u["not_reported"],
-             f"{u['completion_rate']:.1%}"] for u in data["units"]])
+    _table(document, ["排名", "单位", "牵头", "配合", "已办结", "申请销号", "红灯", "应报送", "未报送", "办结率"],
+           [[u["rank"], u["unit"], u["lead_tasks"], u["co_tasks"], u["completed"], u["claimed"], u["overdue"],
+             u["due_report"], u["not_reported"], f"{u['completion_rate']:.1%}"] for u in data["units"]])
     document.add_picture(str(charts["completion"]), width=Cm(15))
     _paragraph(document, "二、各领域情况", 14, bold=True)
-    _table(document, ["领域", "任务", "已完成", "绿灯", "黄灯", "红灯"],
-           [[a["area"], a["tasks"], a["completed"], a["on_track"], a["at_risk"], a["overdue"]] for a in data["areas"]],
-           wide=0)
+    _table(document, ["领域", "任务", "已办结", "申请销号", "绿灯", "黄灯", "红灯", "持续推进", "无时限未报送",
+                      "待落实"],
+           [[a["area"], a["tasks"], a["completed"], a["claimed"], a["on_track"], a["at_risk"], a["overdue"],
+             a["standing"], a["no_deadline_unreported"], a["unassigned"]] for a in data["areas"]], wide=0)
     document.add_picture(str(charts["areas"]), width=Cm(15))
-    _paragraph(document, "三、逾期未完成任务", 14, bold=True)
+    _paragraph(document, "三、逾期未办结任务", 14, bold=True)
     overdue = data["overdue"][:NOTICE_OVERDUE_ROWS]
-    _table(document, ["文件", "序号", "任务", "牵头单位", "完成时限", "逾期天数"],
-           [[o["source"][:3], o["code"], o["title"], "、".join(o["lead_units"]), o["deadline"], o["days_overdue"]]
+    _table(document, ["文件", "序号", "任务", "牵头单位", "完成时限", "逾期（工作日）"],
+           [[o["document"], o["code"], o["title"], "、".join(o["lead_units"]), o["deadline"], o["days_overdue"]]
             for o in overdue] or [["—", "", "无", "", "", ""]], wide=2)
     if len(data["overdue"]) > len(overdue):
         _paragraph(document, f"（以上为逾期最久的{len(overdue)}项，全部{len(data['overdue'])}项"
                              "见通报网页版及数据文件。）", 10)
-    _paragraph(document, "四、本期办结与延期申请", 14, bold=True)
-    completed, extensions = data["completed_this_period"], data["extension_requests"]
-    _paragraph(document, f"本期报告办结{len(completed)}项，申请延期{len(extensions)}项。")
+    _paragraph(document, "四、本期办结、销号申请与延期申请", 14, bold=True)
+    completed, claims, extensions = data["completed_this_period"], data["claims_pending"], data["extension_requests"]
+    _paragraph(document, f"本期经复核办结{len(completed)}项，申请销号待复核{len(claims)}项，"
+                         f"申请延期{len(extensions)}项。")
     for report in completed[:NOTICE_LIST_ROWS]:
-        _paragraph(document, f"办结：{report['code']} {report['title']}（{report['unit']}）")
+        _paragraph(document, f"办结：{report['document']} {report['code']} {report['title']}（{report['unit']}）")
+    for report in claims[:NOTICE_LIST_ROWS]:
+        _paragraph(document, f"申请销号：{report['document']} {report['code']} {report['title']}（{report['unit']}）")
     for report in extensions[:NOTICE_LIST_ROWS]:
         _paragraph(document, f"申请延期：{report['code']} {report['title']}（{report['unit']}）：{report['narrative']}")
     _paragraph(document, "五、未报送单位", 14, bold=True)
     _paragraph(document, "、".join(data["units_not_reported"]) or "无。")
-    _paragraph(document, f"说明：{data['rules']}", 10)
+    _paragraph(document, "说明（本通报所用口径）：", 10)
+    for item in data["definitions"]:
+        _paragraph(document, f"{item['term']}：{item['definition']}", 10)
     _paragraph(document, office, 12).alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _paragraph(document, data["as_of"], 12).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _paragraph(document, data["as_of_label"], 12).alignment = WD_ALIGN_PARAGRAPH.RIGHT
     document.save(path)
     return path

@@ -35,7 +35,7 @@ def publish_bulletin(data: dict, out_dir: Path, *, session: Session, office: str
                      ) -> PublishedBulletin:
     """Write the files of a new version, unless the latest version already has exactly these numbers."""
     payload = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
-    digest = hashlib.sha256(payload.encode()).hexdigest()
+    digest = content_digest(data)
     period = data["period"]
     latest = session.exec(select(Bulletin).where(Bulletin.period == period)
                           .order_by(Bulletin.version.desc())).first()
@@ -61,6 +61,15 @@ def publish_bulletin(data: dict, out_dir: Path, *, session: Session, office: str
                       docx_path=str(paths["docx"]))
     session.add(record)
     return PublishedBulletin(record, data, markdown, new_version=True)
+
+
+# The day a bulletin was computed on is not its content: the same numbers computed another day are the same version.
+DATED = ("as_of", "as_of_label", "headline")
+
+
+def content_digest(data: dict) -> str:
+    content = {key: value for key, value in data.items() if key not in DATED}
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
 def queue_bulletin(published: PublishedBulletin, link: str, *, session: Session) -> list[str]:

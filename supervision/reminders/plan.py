@@ -12,12 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from reformflow.core.calendar import WorkingCalendar
-from reformflow.models import Assignment, Document, ReminderLog, Task, Unit
-
-CLOSED = ("completed",)
+from reformflow.models import Assignment, Document, ReminderLog, Task, TaskStage, Unit
 
 
 @dataclass(frozen=True)
@@ -58,18 +57,21 @@ class Digest:
     channel: str
     rung: str  # the most urgent new rung of the digest
     tasks: list[TaskLine] = field(default_factory=list)
-    new: list[TaskLine] = field(default_factory=list)
+    new: list[TaskLine] = field(default_factory=list)  # reached a rung the unit was not told about
+    first: list[TaskLine] = field(default_factory=list)  # never in an earlier reminder to the unit: marked 新
 
     def key(self, as_of: date) -> str:
         return f"reminder:{self.unit.slug}:{as_of.isoformat()}:{self.channel}"
 
 
-def _open_assignments(session: Session):
+def _open_assignments(session: Session, as_of: date):
     query = (select(Assignment, Task, Unit, Document)
              .join(Task, Task.id == Assignment.task_id)
              .join(Unit, Unit.id == Assignment.unit_id)
              .join(Document, Document.id == Task.document_id)
-             .where(Task.removed_at.is_(None), Task.deadline.is_not(None), Task.status.not_in(CLOSED))
+             .where(Task.removed_at.is_(None), Task.deadline.is_not(None), Task.stage != TaskStage.CLOSED,
+                    # a document not yet issued on the day is not yet in force
+                    or_(Document.issued_on.is_(None), Document.issued_on <= as_of))
              .order_by(Unit.name, Task.deadline, Task.id))
     return session.exec(query)
 
@@ -77,7 +79,7 @@ def _open_assignments(session: Session):
 def due_lines(as_of: date, policy: ReminderPolicy, session: Session) -> list[tuple[Unit, TaskLine]]:
     """Every open assignment that has reached a rung today, with its unit."""
     lines = []
-    for assignment, task, unit, document in _open_assignments(session):
+    for assignment, task, unit, document in _open_assignments(session, as_of):
         days_left = policy.calendar.workdays_until(as_of, task.due)
         rung = policy.rung(days_left)
         if rung is not None:
@@ -91,6 +93,7 @@ def plan_reminders(as_of: date, *, session: Session, policy: ReminderPolicy, cha
     if not policy.calendar.is_workday(as_of):
         return []
     told = {(r.task_id, r.unit_id, r.rung) for r in session.exec(select(ReminderLog))}
+    reminded = {(task_id, unit_id) for task_id, unit_id, _ in told}
     per_unit: dict[int, tuple[Unit, list[TaskLine]]] = {}
     for unit, line in due_lines(as_of, policy, session) if lines is None else lines:
         per_unit.setdefault(unit.id, (unit, []))[1].append(line)
@@ -100,8 +103,9 @@ def plan_reminders(as_of: date, *, session: Session, policy: ReminderPolicy, cha
         if not new:
             continue
         most_urgent = min(new, key=lambda line: line.days_left)
+        first = [line for line in lines if (line.task_id, unit.id) not in reminded]
         for channel in channels.get(unit.id, []):
-            digests.append(Digest(unit, channel, most_urgent.rung, lines, new))
+            digests.append(Digest(unit, channel, most_urgent.rung, lines, new, first))
     return digests
 
 

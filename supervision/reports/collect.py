@@ -16,8 +16,19 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from reformflow.core.calendar import WorkingCalendar
-from reformflow.models import STATUS_LABELS, Assignment, Document, StatusReport, Task, Unit, take_lock
+from reformflow.models import (
+    STATUS_LABELS,
+    Assignment,
+    Document,
+    StatusReport,
+    Task,
+    TaskStage,
+    TaskStatus,
+    Unit,
+    take_lock,
+)
 from reformflow.notifications.outbox import enqueue_rendered, unit_channels
+from reformflow.supervision.lifecycle import on_report
 from reformflow.supervision.reports.files import ReportFileError, read_rows
 from reformflow.supervision.reports.links import ReportLinks
 from reformflow.supervision.units.directory import Directory
@@ -46,6 +57,8 @@ class _Row:
     progress: int
     note: str
     submitted_at: datetime
+    requested_deadline: date | None = None
+    problems: str = ""
 
 
 def _parse_time(value: str, zone: ZoneInfo) -> datetime:
@@ -88,9 +101,24 @@ class _Checker:
             submitted_at = _parse_time(values["reported_at"], self.zone)
         except ValueError:
             self.error(row, "reported_at", f"{values['reported_at']!r} is not a date (YYYY-MM-DD)")
+        requested = self._requested(row, values, status, task)
         if len(self.errors) > before:
             return None
-        return _Row(task, unit, status, progress, values["note"].strip(), submitted_at)
+        return _Row(task, unit, status, progress, values["note"].strip(), submitted_at, requested,
+                    values["problems"].strip())
+
+    def _requested(self, row: str, values: dict[str, str], status: str | None, task: Task | None) -> date | None:
+        """An extension request names the date asked for, later than the deadline in force."""
+        if status != TaskStatus.EXTENSION_REQUESTED:
+            return None
+        try:
+            requested = date.fromisoformat(values["requested_deadline"].strip())
+        except ValueError:
+            self.error(row, "requested_deadline", "an extension request needs the date asked for (YYYY-MM-DD)")
+            return None
+        if task is not None and task.due and requested <= task.due:
+            self.error(row, "requested_deadline", f"{requested} is not later than the deadline {task.due}")
+        return requested
 
     def _progress(self, row: str, value: str) -> int:
         try:
@@ -116,9 +144,6 @@ def import_reports(path: Path, directory: Directory, *, session: Session, timezo
     result = ReportImport()
     for row in rows:
         _store(row, result, session=session)
-    session.flush()
-    for task in {row.task.id: row.task for row in rows}.values():
-        refresh_task_status(task, session=session)
     return result
 
 
@@ -131,21 +156,13 @@ def _store(row: _Row, result: ReportImport, *, session: Session) -> None:
     if exists:
         result.already_present += 1
         return
-    session.add(StatusReport(task_id=row.task.id, unit_id=row.unit.id, period=period, status=row.status,
-                             progress=row.progress, narrative=row.note, submitted_at=row.submitted_at))
+    report = StatusReport(task_id=row.task.id, unit_id=row.unit.id, period=period, status=row.status,
+                          progress=row.progress, narrative=row.note, submitted_at=row.submitted_at,
+                          requested_deadline=row.requested_deadline, problems=row.problems)
+    session.add(report)
+    session.flush()
+    on_report(report, session=session)
     result.imported += 1
-
-
-def refresh_task_status(task: Task, *, session: Session) -> None:
-    """A task's status is its lead unit's latest report; without one, the latest report of any unit."""
-    leads = {a.unit_id for a in session.exec(select(Assignment).where(
-        Assignment.task_id == task.id, Assignment.role == "lead"))}
-    reports = list(session.exec(select(StatusReport).where(StatusReport.task_id == task.id)
-                                .order_by(StatusReport.submitted_at, StatusReport.id)))
-    chosen = [r for r in reports if r.unit_id in leads] or reports
-    if chosen:
-        task.status, task.progress = chosen[-1].status, chosen[-1].progress
-        session.add(task)
 
 
 @dataclass
@@ -168,7 +185,7 @@ def queue_chases(as_of: date, *, session: Session, cutoff_day: int, days_before:
     pending: dict[int, tuple[Unit, list[ChaseLine]]] = {}
     query = (select(Assignment, Task, Unit, Document).join(Task, Task.id == Assignment.task_id)
              .join(Unit, Unit.id == Assignment.unit_id).join(Document, Document.id == Task.document_id)
-             .where(Task.removed_at.is_(None), Task.status != "completed").order_by(Unit.name, Task.id))
+             .where(Task.removed_at.is_(None), Task.stage != TaskStage.CLOSED).order_by(Unit.name, Task.id))
     for assignment, task, unit, document in session.exec(query):
         if (task.id, unit.id) not in reported:
             line = ChaseLine(document.title, task.code, task.title, assignment.role)

@@ -19,8 +19,10 @@ from reformflow.models import STATUS_LABELS, Assignment, Document, Task, Unit
 
 HEADERS = {"source": "文件", "code": "序号", "unit": "单位", "status": "状态", "progress": "进度",
            "note": "进展情况", "reported_at": "报送日期"}
+# Optional columns: an extension request (申请延期) names the date asked for and why.
+OPTIONAL = {"requested_deadline": "申请延期至", "problems": "存在问题"}
 INFO = ("任务名称", "职责", "完成时限")
-_BY_HEADER = {**{k: k for k in HEADERS}, **{v: k for k, v in HEADERS.items()}}
+_BY_HEADER = {**{k: k for k in HEADERS | OPTIONAL}, **{v: k for k, v in (HEADERS | OPTIONAL).items()}}
 
 
 class ReportFileError(ValueError):
@@ -35,13 +37,13 @@ def write_template(unit: Unit, period: str, path: Path, *, session: Session) -> 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = period
-    header = ["文件", "序号", *INFO, "单位", "状态", "进度", "进展情况", "报送日期"]
+    header = ["文件", "序号", *INFO, "单位", "状态", "进度", "进展情况", "报送日期", *OPTIONAL.values()]
     sheet.append(header)
     for cell in sheet[1]:
         cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     for assignment, task, document in rows:
         sheet.append([document.source, task.code, task.title, "牵头" if assignment.role == "lead" else "配合",
-                      task.due.isoformat() if task.due else "长期坚持", unit.name, "", None, "", ""])
+                      task.due.isoformat() if task.due else "未规定", unit.name, "", None, "", "", "", ""])
     last = max(2, sheet.max_row)
     status = DataValidation(type="list", formula1='"' + ",".join(STATUS_LABELS.values()) + '"', allow_blank=True)
     progress = DataValidation(type="whole", operator="between", formula1="0", formula2="100", allow_blank=True)
@@ -49,7 +51,7 @@ def write_template(unit: Unit, period: str, path: Path, *, session: Session) -> 
     sheet.add_data_validation(progress)
     status.add(f"G2:G{last}")
     progress.add(f"H2:H{last}")
-    for column, width in zip("ABCDEFGHIJ", (26, 6, 36, 6, 12, 18, 10, 6, 50, 12), strict=True):
+    for column, width in zip("ABCDEFGHIJKL", (26, 6, 36, 6, 12, 18, 10, 6, 50, 12, 12, 30), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -95,7 +97,8 @@ def _rows(name: str, sheet: str, table: list[list[str]]) -> list[tuple[str, dict
         raise ReportFileError(f"{name} {sheet}row 1: missing column(s) {', '.join(missing)}")
     rows = []
     for number, row in enumerate(table[1:], start=2):
-        values = {key: (row[i] if i < len(row) else "").strip() for i, key in enumerate(keys) if key}
+        values = dict.fromkeys(OPTIONAL, "")
+        values |= {key: (row[i] if i < len(row) else "").strip() for i, key in enumerate(keys) if key}
         if any(values.values()):
             rows.append((f"{sheet}row {number}", values))
     return rows

@@ -11,9 +11,10 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from reformflow.models import STATUS_LABELS, Evidence, StatusReport, Task, Unit, utcnow
+from reformflow.models import STATUS_LABELS, Evidence, MessageKind, Review, StatusReport, Task, TaskStatus, Unit, utcnow
 from reformflow.notifications.outbox import enqueue_rendered, unit_channels
-from reformflow.supervision.reports.collect import refresh_task_status
+from reformflow.supervision.lifecycle import TransitionError, needs_review, on_report
+from reformflow.supervision.lifecycle import review as lifecycle_review
 
 # Evidence: office documents and pictures, recognised by their first bytes as well as their name.
 SIGNATURES = {".pdf": (b"%PDF",), ".png": (b"\x89PNG",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),
@@ -103,55 +104,45 @@ def store_submission(task: Task, unit: Unit, period: str, submission: Submission
             stored.write_bytes(content)
         session.add(Evidence(report_id=report.id, file_name=Path(name).name[:200], stored_as=digest,
                              content_type="application/octet-stream", size=len(content)))
+    on_report(report, session=session)
     return report
 
 
 def ingest_report(report_id: int, *, session: Session) -> list[str]:
-    """Update the task from the report and tell the office about completion claims and extension requests."""
+    """Tell the office about a lead unit's completion claim or extension request (once per report and channel);
+    the task itself moved when the report was stored."""
     report = session.get(StatusReport, report_id)
     if report is None:
         raise ValueError(f"no report {report_id}")
-    task = session.get(Task, report.task_id)
-    refresh_task_status(task, session=session)
+    if not needs_review(report, session=session):
+        return []
+    task, unit = session.get(Task, report.task_id), session.get(Unit, report.unit_id)
+    office = session.exec(select(Unit).where(Unit.is_office)).one()
     queued: list[str] = []
-    if report.status in ("completed", "extension_requested"):
-        office = session.exec(select(Unit).where(Unit.is_office)).one()
-        unit = session.get(Unit, report.unit_id)
-        for channel in unit_channels(session=session).get(office.id, []):
-            queued += enqueue_rendered(f"review:{report.id}:{channel}", office, "review", channel, "review_request",
-                                       session=session, report=report, task=task, unit=unit)
+    for channel in unit_channels(session=session).get(office.id, []):
+        queued += enqueue_rendered(f"review:{report.id}:{channel}", office, MessageKind.REVIEW, channel,
+                                   "review_request", session=session, report=report, task=task, unit=unit)
     return queued
 
 
-def review(report_id: int, decision: str, comment: str | None, *, session: Session) -> StatusReport:
-    """accept / return a completion claim; approve / reject an extension request."""
+def review(report_id: int, decision: Review, comment: str | None, *, session: Session) -> StatusReport:
+    """The office's decision on a completion claim (accept, return) or an extension request (approve, reject)."""
     report = session.get(StatusReport, report_id)
     if report is None:
-        raise ValueError(f"no report {report_id}")
-    allowed = {"completed": ("accepted", "returned"), "extension_requested": ("approved", "rejected")}
-    if decision not in allowed.get(report.status, ()):
-        raise ValueError(f"report {report_id} is '{STATUS_LABELS.get(report.status)}': "
-                         f"it cannot be {decision} (allowed: {', '.join(allowed.get(report.status, ())) or 'none'})")
-    if decision == "returned" and not comment:
-        raise ValueError("a returned completion needs a comment saying what is missing")
-    task = session.get(Task, report.task_id)
-    report.review, report.review_comment, report.reviewed_at = decision, comment, utcnow()
-    if decision == "accepted":
-        task.closed_at = utcnow()
-    elif decision == "returned":
-        task.status, task.closed_at = "in_progress", None
-    elif decision == "approved":
-        task.extended_deadline, task.status = report.requested_deadline, "in_progress"
-    session.add_all([report, task])
+        raise TransitionError(f"没有编号为 {report_id} 的报告。")
+    lifecycle_review(report, decision, comment, session=session)
     return report
 
 
 def pending_reviews(*, session: Session) -> list[tuple[StatusReport, Task, Unit]]:
+    """The lead units' completion claims and extension requests waiting for the office, oldest first."""
     query = (select(StatusReport, Task, Unit).join(Task, Task.id == StatusReport.task_id)
              .join(Unit, Unit.id == StatusReport.unit_id)
-             .where(StatusReport.status.in_(("completed", "extension_requested")), StatusReport.review.is_(None))
+             .where(StatusReport.status.in_((TaskStatus.COMPLETED, TaskStatus.EXTENSION_REQUESTED)),
+                    StatusReport.review.is_(None))
              .order_by(StatusReport.submitted_at))
-    return list(session.exec(query))
+    return [(report, task, unit) for report, task, unit in session.exec(query)
+            if needs_review(report, session=session)]
 
 
 def submitted_at_local(report: StatusReport, zone) -> datetime:

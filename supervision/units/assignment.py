@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from reformflow.models import Assignment, Contact, Document, Task, Unit
+from reformflow.models import Assignment, Contact, Dispute, Document, Role, Task, Unit
+from reformflow.supervision.lifecycle import overrides, settle_assignment
 from reformflow.supervision.units.directory import Directory
 from reformflow.supervision.units.resolution import Decisions, Resolver
 
@@ -88,9 +89,20 @@ def _wanted(task: Task, document: Document, resolver: Resolver, units: dict[str,
     return wanted
 
 
+def _overridden(wanted: dict[int, tuple[str, str]], disputes: list[Dispute]) -> dict[int, tuple[str, str]]:
+    """The office's accepted 异议 outlast the document: the unit stays off the task, the proposed unit leads."""
+    for dispute in disputes:
+        wanted.pop(dispute.unit_id, None)
+        if dispute.proposed_lead_id is not None:
+            wanted = {unit: (Role.CO if role == Role.LEAD else role, mention)
+                      for unit, (role, mention) in wanted.items()}
+            wanted[dispute.proposed_lead_id] = (Role.LEAD, "（异议裁定）")
+    return wanted
+
+
 def assign_tasks(directory: Directory, decisions: Decisions, *, session: Session) -> AssignSummary:
     """Create, update and remove assignments so that they match the tasks' mentions, the directory and the
-    office's decisions."""
+    office's decisions; a task that gains its lead unit is 交办, one that loses it waits for the office."""
     units = sync_units(directory, session=session)
     names = {u.id: u.name for u in units.values()}
     resolver = Resolver(directory, decisions)
@@ -100,10 +112,11 @@ def assign_tasks(directory: Directory, decisions: Decisions, *, session: Session
     existing: dict[int, dict[int, Assignment]] = {}
     for assignment in session.exec(select(Assignment)):
         existing.setdefault(assignment.task_id, {})[assignment.unit_id] = assignment
+    disputes = overrides(session=session)
     for task in session.exec(select(Task).where(Task.removed_at.is_(None)).order_by(Task.id)):
         document = documents[task.document_id]
         source = document.source
-        wanted = _wanted(task, document, resolver, units, summary)
+        wanted = _overridden(_wanted(task, document, resolver, units, summary), disputes.get(task.id, []))
         if not wanted and not task.lead_mentions and not task.co_mentions:
             summary.tasks_without_units.append((source, task.code))
         current = existing.get(task.id, {})
@@ -121,5 +134,6 @@ def assign_tasks(directory: Directory, decisions: Decisions, *, session: Session
                 summary.changed.append(f"{label} → {names[unit_id]}: {assignment.role} → {role}")
                 assignment.role, assignment.mention = role, mention
                 session.add(assignment)
+        settle_assignment(task, has_lead=any(role == Role.LEAD for role, _ in wanted.values()), session=session)
     session.flush()
     return summary

@@ -85,21 +85,25 @@ def test_the_office_reviews_from_the_command_line(sample_ledger):
 
     from sqlmodel import select
 
-    from reformflow.models import StatusReport, Task, Unit
-
+    from reformflow.models import Assignment, StatusReport, Unit
+    from reformflow.supervision.lifecycle import on_report
 
     assign()
     with new_session() as session:
         unit = session.exec(select(Unit).where(Unit.name == "市公安局")).one()
-        item = session.exec(select(Task).where(Task.code == "16")).first()
-        report = StatusReport(task_id=item.id, unit_id=unit.id, period="2020-06", status="completed", progress=100,
-                              narrative="已上线。", submitted_at=datetime(2020, 6, 20, tzinfo=UTC), source="web")
+        lead = session.exec(select(Assignment).where(Assignment.unit_id == unit.id, Assignment.role == "lead")).first()
+        report = StatusReport(task_id=lead.task_id, unit_id=unit.id, period="2020-06", status="completed",
+                              progress=100, narrative="已上线。\x1b[31m", source="web",
+                              submitted_at=datetime(2020, 6, 20, tzinfo=UTC))
         session.add(report)
+        session.flush()
+        on_report(report, session=session)
         session.commit()
         report_id = report.id
     listing = runner.invoke(app, ["reports", "review"])
-    assert f"{report_id:>6} 市公安局" in listing.output
+    assert f"{report_id:>6} 市公安局" in listing.output and "已完成" in listing.output
+    assert "\x1b" not in listing.output  # an agency's escape codes never reach the terminal
     refused = runner.invoke(app, ["reports", "review", str(report_id), "approve"])
-    assert refused.exit_code == 1 and "cannot be approved" in refused.output
-    assert runner.invoke(app, ["reports", "review", str(report_id), "accept"]).output.strip().endswith("accepted")
+    assert refused.exit_code == 1 and "不是销号或延期申请" in refused.output
+    assert runner.invoke(app, ["reports", "review", str(report_id), "accept"]).output.strip().endswith("已销号")
     assert f"{report_id:>6}" not in runner.invoke(app, ["reports", "review"]).output

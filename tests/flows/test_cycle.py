@@ -1,6 +1,7 @@
 """The flows on the real Prefect engine (one ephemeral server for the session)."""
 
 import json
+from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -32,6 +33,16 @@ def counts():
                 for model in (Task, Assignment, Message, StatusReport)}
 
 
+def message_kinds() -> dict[str, int]:
+    with new_session() as session:
+        return Counter(m.kind for m in session.exec(select(Message)))
+
+
+def assignments() -> list[Assignment]:
+    with new_session() as session:
+        return list(session.exec(select(Assignment)))
+
+
 async def artifact_keys():
     async with get_client() as client:
         return {a.key for a in await client.read_artifacts()}
@@ -44,14 +55,18 @@ def test_the_cycle_on_the_sample_documents_and_again(data_dir):
     result = run_demo_cycle()
     assert result["tasks"] == 405
     bulletin = json.loads(Path(result["bulletin"]["json"]).read_text(encoding="utf-8"))
-    assert bulletin["totals"]["tasks"] == 405 and bulletin["totals"]["overdue"] > 0
+    # In force on 2020-06-23: the 2020 Shenzhen list (210) and Chengdu Gaoxin 2019–2020 (32); the 2022 and 2023
+    # documents are not counted, reminded or chased before they are issued.
+    assert bulletin["totals"]["tasks"] == 242 and bulletin["totals"]["overdue"] > 0
     assert result["reminders"]["sent"] > 0 and result["reports"]["imported"] == 70
     outbox = list((data_dir / "outbox").rglob("*.md"))
     police = [p.read_text(encoding="utf-8") for p in outbox if p.parent.name == "sz-sgaj"]
     assert any("【改革任务提醒】市公安局" in text for text in police)
     before = counts()
-    bulletins = 3  # the office and the sample directory's two leaders
-    assert before["Message"] == result["reminders"]["sent"] + result["reports"]["sent"] + bulletins
+    assert before["Message"] == len(outbox)  # every message delivered once, to the local outbox
+    kinds = message_kinds()
+    assert kinds["bulletin"] == 3  # the office and the sample directory's two leaders
+    assert kinds["assignment"] == len({a.unit_id for a in assignments()})  # one 交办通知 per unit
     # What the admin finds in the UI: an artifact per stage, runs tagged by period, day and document.
     expected = {"extract-summary", "units-to-review", "reminder-plan", "monthly-bulletin", "collect-reports-summary",
                 "supervision-cycle"}

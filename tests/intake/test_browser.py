@@ -48,16 +48,18 @@ def test_an_agency_files_its_report_in_a_real_browser(server, session, tmp_path)
         page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
         page.goto(f"{server}/r/{make_token(slug, '2020-06')}")
         assert page.locator("h1").inner_text() == "市公安局"
+        page.click("button:text-is('签收此任务')")  # 签收
+        assert "贵单位已于" in page.content() and "签收此任务" not in page.content()
         page.select_option("select[name=status]", "in_progress")
         page.fill("input[name=progress]", "80")
-        page.click("button[type=submit]")  # 进展情况 left empty
+        page.click("button:text-is('提交')")  # 进展情况 left empty
         assert "请填写进展情况" in page.content() and "本次内容尚未保存" in page.content()
         assert page.input_value("input[name=progress]") == "80"  # what was typed is kept
         page.fill("textarea[name=narrative]", "平台已完成升级，正在试运行。")
         page.fill("textarea[name=problems]", "部分部门数据接口未开放。")
         page.set_input_files("input[name=evidence]", files=[{"name": "report.pdf", "mimeType": "application/pdf",
                                                                "buffer": b"%PDF-1.4 evidence"}])
-        page.click("button[type=submit]")
+        page.click("button:text-is('提交')")
         page.wait_for_selector(".saved")
         assert "已提交，谢谢" in page.locator(".saved").inner_text()
         page.screenshot(path=str(screenshots / "intake-submitted.png"), full_page=True)
@@ -66,4 +68,5 @@ def test_an_agency_files_its_report_in_a_real_browser(server, session, tmp_path)
     assert (report.progress, report.problems) == (80, "部分部门数据接口未开放。")
     session.expire_all()
     assert session.exec(select(Task)).one().progress == 80  # ingested: the task follows its lead's report
+    assert session.exec(select(Task)).one().stage == "in_progress"  # 签收, then 办理
     assert (screenshots / "intake-submitted.png").stat().st_size > 10_000

@@ -5,67 +5,106 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
 
-from reformflow.models import StatusReport, Task, Unit
+from reformflow.core.calendar import WorkingCalendar
+from reformflow.models import Review
 from reformflow.supervision.bulletin.compute import compute_bulletin
 from reformflow.supervision.bulletin.publish import publish_bulletin
-from reformflow.supervision.reports.collect import refresh_task_status
-from tests.factories import ledger, task
+from reformflow.supervision.reports.submissions import review
+from reformflow.supervision.status import DEFINITIONS, LIGHT_LABELS, UNITS_NOT_REPORTED
+from tests.factories import file_report, ledger, task
 
-AS_OF = date(2020, 6, 23)
+AS_OF = date(2020, 6, 23)  # a Tuesday; the document was issued on 2020-01-01
+JUNE_10 = datetime(2020, 6, 10, 9, tzinfo=UTC)
 
 
 @pytest.fixture
 def bulletin(session, tmp_path):
+    """A ledger whose every number was worked out by hand (see the comments and the tables in the tests)."""
     ledger(session, tmp_path, [
-        task("1", ["A局"], ["B局"], deadline=date(2020, 3, 31)),   # completed this month
-        task("2", ["A局"], deadline=date(2020, 5, 31)),            # overdue 23 days, nobody reported
-        task("3", ["B局"], ["A局"], deadline=date(2020, 12, 31)),  # 10% with 48% of the time gone: yellow
-        task("4", ["B局"], deadline=date(2020, 12, 31)),           # 80%: green
-        task("5", ["C局"]),                                        # standing, not reported: green
-        task("6", ["A局"], deadline=date(2020, 9, 30)),            # extension requested at 30%: yellow
+        task("1", ["A局"], ["B局"], deadline=date(2020, 3, 31), area="优化政务服务"),   # claimed, accepted 06-10
+        task("2", ["A局"], deadline=date(2020, 5, 29), area="优化政务服务"),            # nobody reported: overdue
+        task("3", ["B局"], ["A局"], deadline=date(2020, 12, 31), area="优化政务服务"),  # 10% at 47.7% of time
+        task("4", ["B局"], deadline=date(2020, 12, 31), area="优化政务服务"),           # 80%: on track
+        task("5", ["C局"], area="优化政务服务"),                                          # no deadline, no report
+        task("6", ["A局"], deadline=date(2020, 6, 30), area="优化政务服务"),            # extended to 09-30, 30%
+        task("7", [], area="□化政务服务"),                                                # nobody named
+        task("8", ["C局"], ["B局"], deadline=date(2020, 8, 31), area="□化政务服务"),   # claim pending
+        task("9", ["A局"], ["C局"], deadline=date(2020, 6, 30), area="□化政务服务"),   # claim returned
+        task("10", ["D局"], area="持续提升企业开办便利度"),                               # no deadline, reported
+        task("11", ["E局"], deadline=date(2020, 12, 31), area="提升企业开办便利度"),     # E never reports
     ])
-    units = {u.name: u.id for u in session.exec(select(Unit))}
-    tasks = {t.code: t for t in session.exec(select(Task))}
-    for code, unit, status, progress, note in [
-        ("1", "A局", "completed", 100, "已办结"), ("3", "B局", "in_progress", 10, "启动"),
-        ("4", "B局", "in_progress", 80, "顺利"), ("6", "A局", "extension_requested", 30, "<script>alert(1)</script>"),
-    ]:
-        session.add(StatusReport(task_id=tasks[code].id, unit_id=units[unit], period="2020-06", status=status,
-                                 progress=progress, narrative=note,
-                                 submitted_at=datetime(2020, 6, 20, tzinfo=UTC)))
-    session.flush()
-    for item in tasks.values():
-        refresh_task_status(item, session=session)
+    accepted = file_report(session, "1", "A局", "completed", 100, day=date(2020, 6, 5))
+    review(accepted.id, Review.ACCEPTED, None, session=session)
+    accepted.reviewed_at = JUNE_10
+    file_report(session, "3", "B局", "in_progress", 10, day=date(2020, 6, 20))
+    file_report(session, "4", "B局", "in_progress", 80, day=date(2020, 6, 20))
+    extension = file_report(session, "6", "A局", "extension_requested", 30, day=date(2020, 6, 15),
+                            requested=date(2020, 9, 30), narrative="<script>alert(1)</script>", problems="数据未打通")
+    review(extension.id, Review.APPROVED, None, session=session)
+    file_report(session, "8", "C局", "completed", 100, day=date(2020, 6, 18))
+    file_report(session, "8", "B局", "in_progress", 60, day=date(2020, 6, 19))
+    returned = file_report(session, "9", "A局", "completed", 100, day=date(2020, 6, 12))
+    review(returned.id, Review.RETURNED, "缺少验收材料", session=session)
+    file_report(session, "9", "C局", "completed", 100, day=date(2020, 6, 20))  # the co-unit's part
+    file_report(session, "10", "D局", "in_progress", 50, day=date(2020, 6, 19))
     session.commit()
-    return compute_bulletin("2020-06", AS_OF, session=session)
+    return compute_bulletin("2020-06", AS_OF, session=session, calendar=WorkingCalendar())
 
 
-def test_totals(bulletin):
-    assert bulletin["totals"] == {"tasks": 6, "completed": 1, "on_track": 2, "at_risk": 2, "overdue": 1,
-                                  "not_reported": 2}
-
-
-def test_units_count_lead_and_co_tasks_and_are_ranked(bulletin):
-    rows = {u["unit"]: u for u in bulletin["units"]}
-    pick = ("lead_tasks", "co_tasks", "completed", "overdue", "not_reported", "completion_rate", "rank")
-    assert {name: tuple(row[k] for k in pick) for name, row in rows.items()} == {
-        "B局": (2, 1, 1, 0, 0, 0.3333, 1),
-        "A局": (3, 1, 1, 1, 2, 0.25, 2),
-        "C局": (1, 0, 0, 0, 1, 0.0, 3),
-    }
-    assert bulletin["units_not_reported"] == ["A局", "C局"]
-
-
-def test_overdue_list_and_extension_requests(bulletin):
-    assert bulletin["overdue"] == [{"source": "plan.txt", "code": "2", "title": "任务2", "deadline": "2020-05-31",
-                                    "days_overdue": 23, "lead_units": ["A局"]}]
-    assert [(r["code"], r["unit"]) for r in bulletin["extension_requests"]] == [("6", "A局")]
-    assert [(r["code"], r["unit"]) for r in bulletin["completed_this_period"]] == [("1", "A局")]
+def test_totals_and_lights(bulletin):
+    assert bulletin["totals"] == {"tasks": 11, "completed": 1, "claimed": 1, "overdue": 1, "at_risk": 3,
+                                  "on_track": 2, "standing": 1, "no_deadline_unreported": 1, "unassigned": 1,
+                                  "not_reported": 3}  # tasks 2, 5 and 11
     lights = {t["code"]: t["light"] for t in bulletin["tasks"]}
-    assert lights == {"1": "completed", "2": "overdue", "3": "at_risk", "4": "on_track", "5": "on_track",
-                      "6": "at_risk"}
+    assert lights == {"1": "completed", "2": "overdue", "3": "at_risk", "4": "on_track",
+                      "5": "no_deadline_unreported", "6": "at_risk", "7": "unassigned", "8": "claimed",
+                      "9": "on_track", "10": "standing", "11": "at_risk"}
+
+
+def test_units_count_lead_and_co_tasks_and_only_silent_units_are_未报送(bulletin):
+    pick = ("lead_tasks", "co_tasks", "completed", "claimed", "overdue", "due_report", "not_reported",
+            "completion_rate", "rank")
+    rows = {u["unit"]: tuple(u[k] for k in pick) for u in bulletin["units"]}
+    assert rows == {
+        "B局": (2, 2, 1, 1, 0, 3, 0, 0.25, 1),   # tasks 1 (co), 3, 4, 8 (co)
+        "A局": (4, 1, 1, 0, 1, 4, 2, 0.2, 2),    # tasks 1, 2, 3 (co), 6, 9; did not report on 2 and 3
+        "C局": (2, 1, 0, 1, 0, 3, 1, 0.0, 3),    # tasks 5, 8, 9 (co); silent on 5 but reported on 8 and 9
+        "D局": (1, 0, 0, 0, 0, 1, 0, 0.0, 4),
+        "E局": (1, 0, 0, 0, 0, 1, 1, 0.0, 5),
+    }
+    assert bulletin["units_not_reported"] == ["E局"]  # A局 and C局 reported this month, on other tasks
+
+
+def test_overdue_in_working_days_with_the_documents_title(bulletin):
+    # 2020-05-29 (Fri) to 2020-06-23 (Tue): 17 working days (June 1–23 holds no holiday; 端午 is June 25–27).
+    assert bulletin["overdue"] == [{"document": "测试改革任务清单", "source": "plan.txt", "code": "2", "title": "任务2",
+                                    "lead_units": ["A局"], "deadline": "2020-05-29",
+                                    "original_deadline": "2020-05-29", "days_overdue": 17}]
+
+
+def test_decisions_of_the_month_each_task_once(bulletin):
+    assert [(r["code"], r["unit"]) for r in bulletin["completed_this_period"]] == [("1", "A局")]
+    assert [(r["code"], r["unit"]) for r in bulletin["claims_pending"]] == [("8", "C局")]
+    assert [(r["code"], r["requested_deadline"], r["review"]) for r in bulletin["extension_requests"]] == [
+        ("6", "2020-09-30", "approved")]
+    six = next(t for t in bulletin["tasks"] if t["code"] == "6")
+    assert (six["deadline"], six["extended_deadline"]) == ("2020-06-30", "2020-09-30")  # the original stays
+
+
+def test_areas_as_the_document_names_them_repaired(bulletin):
+    assert [(a["area"], a["tasks"]) for a in bulletin["areas"]] == [("优化政务服务", 9), ("持续提升企业开办便利度", 2)]
+
+
+def test_headline_and_definitions_are_printed_as_defined(bulletin, session, data_dir):
+    assert bulletin["headline"] == (
+        "截至2020年6月23日，台账共有改革任务11项：已办结1项，申请销号待复核1项，红灯（逾期）1项，黄灯（滞后）3项，"
+        "绿灯（按期推进）2项，持续推进1项，无时限未报送1项，待落实责任单位1项；本期应报送而未报送的任务3项，未报送单位1个。")
+    published = publish_bulletin(bulletin, data_dir / "bulletins", session=session)
+    html = Path(published.record.html_path).read_text(encoding="utf-8")
+    for light, text in DEFINITIONS.items():
+        assert LIGHT_LABELS[light] in html and text in html and text in published.markdown
+    assert UNITS_NOT_REPORTED.split("：", 1)[1] in html
 
 
 def test_published_files_escape_agency_text_and_keep_versions(bulletin, session, data_dir):
@@ -73,10 +112,13 @@ def test_published_files_escape_agency_text_and_keep_versions(bulletin, session,
     html = Path(first.record.html_path).read_text(encoding="utf-8")
     assert "<script>alert" not in html and "&lt;script&gt;" in html
     assert "\\<script\\>" in first.markdown
-    assert json.loads(Path(first.record.json_path).read_text(encoding="utf-8"))["totals"]["tasks"] == 6
+    assert json.loads(Path(first.record.json_path).read_text(encoding="utf-8"))["totals"]["tasks"] == 11
     same = publish_bulletin(bulletin, data_dir / "bulletins", session=session)
     assert (same.new_version, same.record.version) == (False, 1)
-    changed = publish_bulletin({**bulletin, "as_of": "2020-06-24"}, data_dir / "bulletins", session=session)
+    another_day = publish_bulletin({**bulletin, "as_of": "2020-06-24"}, data_dir / "bulletins", session=session)
+    assert (another_day.new_version, another_day.record.version) == (False, 1)  # the date alone is no new version
+    changed = publish_bulletin({**bulletin, "totals": {**bulletin["totals"], "overdue": 2}}, data_dir / "bulletins",
+                               session=session)
     assert (changed.new_version, changed.record.version) == (True, 2)
     assert Path(first.record.html_path).read_text(encoding="utf-8") == html  # the earlier version stays
 
@@ -91,8 +133,9 @@ def test_charts_and_the_word_notice_carry_chinese_text(bulletin, session, data_d
     assert published.record.docx_path.endswith("bulletin-2020-06-v1.docx")  # ASCII: safe as an attachment
     notice = docx.Document(published.record.docx_path)
     text = "\n".join(p.text for p in notice.paragraphs)
-    assert "优化营商环境改革任务月度通报（2020-06）" in text and "某市改革办" in text
+    assert "优化营商环境改革任务月度通报（2020年6月）" in text and "某市改革办" in text
     assert notice.tables[0].rows[1].cells[1].text == "B局"
+    assert bulletin["headline"] in text and "逾期天数一律按工作日计" in text
     fonts = {r._element.rPr.rFonts.get(qn("w:eastAsia")) for p in notice.paragraphs for r in p.runs if r.text}
     assert fonts == {"Noto Sans CJK SC"}
     assert len(notice.inline_shapes) == 2

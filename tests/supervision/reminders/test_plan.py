@@ -1,13 +1,13 @@
 """Reminder planning with explicit dates around 2020's Dragon Boat holiday (25–27 June, 28 June worked)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import select
 
 from reformflow.core import db
 from reformflow.core.calendar import WorkingCalendar
-from reformflow.models import Message, Task
+from reformflow.models import Message, Task, TaskStage
 from reformflow.supervision.reminders.plan import ReminderPolicy
 from reformflow.supervision.reminders.sweep import queue_reminders
 from tests.factories import ledger, links, task
@@ -82,12 +82,17 @@ def test_each_rung_is_announced_once(reminder_ledger):
     assert {t.code: t.rung for t in police.new} == {"1": "due", "6": "overdue-0"}
 
 
-def test_completed_tasks_are_not_reminded(reminder_ledger):
+def test_reminders_stop_at_closing_not_at_a_claim(reminder_ledger):
     item = reminder_ledger.exec(select(Task).where(Task.code == "2")).one()
-    item.status = "completed"
+    item.status = "completed"  # the unit says it is done: a claim, still reminded until the office closes it
     reminder_ledger.commit()
     police = next(d for d in sweep(reminder_ledger, TUESDAY).digests if d.unit.name == "市公安局")
-    assert [t.code for t in police.tasks] == ["6", "1"]
+    assert [t.code for t in police.tasks] == ["2", "6", "1"]
+    item.stage = TaskStage.CLOSED
+    reminder_ledger.commit()
+    later = TUESDAY + timedelta(days=7)  # the next rung, so that there is a digest to look at
+    police = next(d for d in sweep(reminder_ledger, later).digests if d.unit.name == "市公安局")
+    assert "2" not in [t.code for t in police.tasks]
 
 
 def test_long_overdue_lead_tasks_go_to_the_supervisor_and_the_office_once(reminder_ledger):

@@ -80,7 +80,7 @@ def test_units_without_a_report_are_chased_once_before_the_cutoff(session, tmp_p
     queued = chase_on(date(2020, 6, 22))  # 2 working days before the 25th (a holiday in 2020)
     assert queued == ["chase:unit-2:2020-06:outbox"]  # 市税务局: tasks 1 (co) and 2 unreported
     chase = session.exec(select(Message).where(Message.kind == "chase")).one()
-    assert "2项改革任务未报送2020-06" in chase.body
+    assert "2项改革任务未报送2020年6月" in chase.body
     assert chase_on(date(2020, 6, 23)) == []  # once per period
 
 

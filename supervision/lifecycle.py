@@ -1,0 +1,223 @@
+"""The supervision lifecycle of a task, written once: 交办 → 签收 → 办理 → 申请销号 → 复核 → 办结, with 延期 and 异议.
+
+Every transition is a function here, records a `TaskEvent` (who, when, what, from which stage to which) and is
+used by reports, review, reminders and the bulletin alike. Co-units report their part; only the lead unit's
+claim asks for 销号, and only the office closes a task. A report never undoes the office's decision: after a
+returned claim the task stays 办理中 whatever a co-unit files later.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session, select
+
+from reformflow.models import (
+    Assignment,
+    Dispute,
+    DisputeState,
+    EventKind,
+    Review,
+    Role,
+    StatusReport,
+    Task,
+    TaskEvent,
+    TaskStage,
+    TaskStatus,
+    Unit,
+    utcnow,
+)
+
+OFFICE = "改革办"
+SYSTEM = "系统"
+OPEN_STAGES = (TaskStage.ASSIGNED, TaskStage.ACKNOWLEDGED, TaskStage.IN_PROGRESS, TaskStage.CLAIMED)
+
+
+class TransitionError(ValueError):
+    """A decision the task's state does not allow; the message says why, in Chinese, for the office."""
+
+
+def record(task: Task, kind: EventKind, *, session: Session, actor: str, unit: Unit | None = None,
+           detail: str = "", to: TaskStage | None = None) -> TaskEvent:
+    before = task.stage
+    if to is not None and to != task.stage:
+        task.stage = to
+        task.updated_at = utcnow()
+        session.add(task)
+    event = TaskEvent(task_id=task.id, unit_id=unit.id if unit else None, kind=kind, stage_before=before,
+                      stage_after=task.stage, actor=actor, detail=detail)
+    session.add(event)
+    return event
+
+
+def lead_ids(task: Task, *, session: Session) -> set[int]:
+    return set(session.exec(select(Assignment.unit_id).where(Assignment.task_id == task.id,
+                                                             Assignment.role == Role.LEAD)))
+
+
+def settle_assignment(task: Task, *, session: Session, has_lead: bool | None = None) -> None:
+    """After assignment: a task with no lead unit waits for the office (待落实); one that gained its units is 交办."""
+    has_lead = bool(lead_ids(task, session=session)) if has_lead is None else has_lead
+    if task.stage == TaskStage.UNASSIGNED and has_lead:
+        record(task, EventKind.ASSIGNED, session=session, actor=SYSTEM, to=TaskStage.ASSIGNED)
+    elif task.stage != TaskStage.UNASSIGNED and not has_lead and task.stage != TaskStage.CLOSED:
+        record(task, EventKind.UNASSIGNED, session=session, actor=SYSTEM, detail="没有牵头单位",
+               to=TaskStage.UNASSIGNED)
+
+
+def acknowledge(task: Task, unit: Unit, *, session: Session) -> bool:
+    """签收 by a unit on its page. False when it had acknowledged before (nothing changes)."""
+    assignment = session.exec(select(Assignment).where(Assignment.task_id == task.id,
+                                                       Assignment.unit_id == unit.id)).one()
+    if assignment.acknowledged_at is not None:
+        return False
+    assignment.acknowledged_at = utcnow()
+    session.add(assignment)
+    to = TaskStage.ACKNOWLEDGED if assignment.role == Role.LEAD and task.stage == TaskStage.ASSIGNED else None
+    record(task, EventKind.ACKNOWLEDGED, session=session, actor=unit.name, unit=unit, to=to)
+    return True
+
+
+def on_report(report: StatusReport, *, session: Session) -> None:
+    """A filed report: progress recorded; the lead's completion claim asks for 销号; a report is also 签收."""
+    task, unit = session.get(Task, report.task_id), session.get(Unit, report.unit_id)
+    assignment = session.exec(select(Assignment).where(Assignment.task_id == task.id,
+                                                       Assignment.unit_id == unit.id)).first()
+    is_lead = assignment is not None and assignment.role == Role.LEAD
+    if assignment is not None and assignment.acknowledged_at is None:
+        assignment.acknowledged_at = report.submitted_at
+        session.add(assignment)
+    if is_lead:
+        task.status, task.progress = report.status, report.progress
+        session.add(task)
+    if task.stage == TaskStage.CLOSED:
+        record(task, EventKind.REPORTED, session=session, actor=unit.name, unit=unit, detail=report.narrative[:200])
+        return
+    if is_lead and report.status == TaskStatus.COMPLETED:
+        record(task, EventKind.CLAIMED, session=session, actor=unit.name, unit=unit, detail=report.narrative[:200],
+               to=TaskStage.CLAIMED)
+    elif is_lead and report.status == TaskStatus.EXTENSION_REQUESTED:
+        record(task, EventKind.EXTENSION_REQUESTED, session=session, actor=unit.name, unit=unit,
+               detail=f"申请延至 {report.requested_deadline}；{report.problems[:200]}", to=_working(task))
+    else:
+        record(task, EventKind.REPORTED, session=session, actor=unit.name, unit=unit, detail=report.narrative[:200],
+               to=_working(task))
+
+
+def _working(task: Task) -> TaskStage:
+    """A report moves a task into 办理; a pending claim stays pending until the office decides."""
+    return TaskStage.CLAIMED if task.stage == TaskStage.CLAIMED else TaskStage.IN_PROGRESS
+
+
+def needs_review(report: StatusReport, *, session: Session) -> bool:
+    """Only the lead unit's completion claims and extension requests go to the office."""
+    if report.review is not None or report.status not in (TaskStatus.COMPLETED, TaskStatus.EXTENSION_REQUESTED):
+        return False
+    return report.unit_id in lead_ids(session.get(Task, report.task_id), session=session)
+
+
+def review(report: StatusReport, decision: Review, comment: str | None, *, session: Session) -> Task:
+    """复核: accept (办结) or return a completion claim; approve or reject an extension request."""
+    task = session.get(Task, report.task_id)
+    _check_review(report, decision, comment, task, session=session)
+    report.review, report.review_comment, report.reviewed_at = decision, comment, utcnow()
+    session.add(report)
+    unit = session.get(Unit, report.unit_id)
+    if decision == Review.ACCEPTED:
+        task.closed_at = utcnow()
+        record(task, EventKind.ACCEPTED, session=session, actor=OFFICE, unit=unit, detail=comment or "",
+               to=TaskStage.CLOSED)
+    elif decision == Review.RETURNED:
+        task.closed_at = None
+        record(task, EventKind.RETURNED, session=session, actor=OFFICE, unit=unit, detail=comment or "",
+               to=TaskStage.IN_PROGRESS)
+    elif decision == Review.APPROVED:
+        task.extended_deadline = report.requested_deadline
+        detail = f"完成时限由 {task.deadline} 延至 {report.requested_deadline}" + (f"；{comment}" if comment else "")
+        record(task, EventKind.EXTENSION_APPROVED, session=session, actor=OFFICE, unit=unit, detail=detail)
+    else:
+        record(task, EventKind.EXTENSION_REJECTED, session=session, actor=OFFICE, unit=unit, detail=comment or "")
+    session.add(task)
+    return task
+
+
+def _check_review(report: StatusReport, decision: Review, comment: str | None, task: Task, *,
+                  session: Session) -> None:
+    allowed = {TaskStatus.COMPLETED: (Review.ACCEPTED, Review.RETURNED),
+               TaskStatus.EXTENSION_REQUESTED: (Review.APPROVED, Review.REJECTED)}
+    if report.review is not None:
+        raise TransitionError(f"报告 {report.id} 已于此前审核（{report.review}），不能再次审核。")
+    if decision not in allowed.get(report.status, ()):
+        raise TransitionError(f"报告 {report.id} 不是销号或延期申请，不能作出这一决定。")
+    if report.unit_id not in lead_ids(task, session=session):
+        raise TransitionError(f"报告 {report.id} 由配合单位报送：配合单位报送其分工部分，不作销号或延期。")
+    if decision in (Review.ACCEPTED, Review.RETURNED) and task.stage != TaskStage.CLAIMED:
+        raise TransitionError(f"任务当前为“{task.stage}”，没有待审核的销号申请。")
+    if decision == Review.RETURNED and not comment:
+        raise TransitionError("退回须说明缺少什么（填写意见）。")
+    if decision == Review.APPROVED and report.requested_deadline is None:
+        raise TransitionError("延期申请没有写明申请的完成日期，不能批准。")
+
+
+def raise_dispute(task: Task, unit: Unit, reason: str, proposed_lead: Unit | None, *, session: Session) -> Dispute:
+    """异议 from a unit: "not our duty", or a different lead proposed. Waits for the office."""
+    if not reason.strip():
+        raise TransitionError("异议须说明理由。")
+    dispute = Dispute(task_id=task.id, unit_id=unit.id, reason=reason.strip(),
+                      proposed_lead_id=proposed_lead.id if proposed_lead else None)
+    session.add(dispute)
+    record(task, EventKind.DISPUTED, session=session, actor=unit.name, unit=unit,
+           detail=reason.strip() + (f"；建议由{proposed_lead.name}牵头" if proposed_lead else ""))
+    return dispute
+
+
+def decide_dispute(dispute: Dispute, accept: bool, comment: str | None, *, session: Session) -> None:
+    """The office's decision. Accepted: the unit leaves the task, and the proposed unit leads it. The decision
+    is kept, so re-running the assignment keeps it (see `overrides`)."""
+    if dispute.state != DisputeState.PENDING:
+        raise TransitionError(f"异议 {dispute.id} 已处理。")
+    task, unit = session.get(Task, dispute.task_id), session.get(Unit, dispute.unit_id)
+    dispute.state = DisputeState.ACCEPTED if accept else DisputeState.REJECTED
+    dispute.comment, dispute.decided_at = comment, utcnow()
+    session.add(dispute)
+    if accept:
+        apply_override(task, dispute, session=session)
+    record(task, EventKind.DISPUTE_ACCEPTED if accept else EventKind.DISPUTE_REJECTED, session=session,
+           actor=OFFICE, unit=unit, detail=comment or "")
+    settle_assignment(task, session=session)
+
+
+def overrides(*, session: Session) -> dict[int, list[Dispute]]:
+    """task id → the accepted disputes that change its units, oldest first."""
+    found: dict[int, list[Dispute]] = {}
+    for dispute in session.exec(select(Dispute).where(Dispute.state == DisputeState.ACCEPTED)
+                                .order_by(Dispute.decided_at)):
+        found.setdefault(dispute.task_id, []).append(dispute)
+    return found
+
+
+def apply_override(task: Task, dispute: Dispute, *, session: Session) -> None:
+    """Remove the disputing unit; make the proposed unit the lead (the former leads become co-units)."""
+    current = {a.unit_id: a for a in session.exec(select(Assignment).where(Assignment.task_id == task.id))}
+    if dispute.unit_id in current:
+        session.delete(current.pop(dispute.unit_id))
+    if dispute.proposed_lead_id is not None:
+        for assignment in current.values():
+            if assignment.role == Role.LEAD:
+                assignment.role = Role.CO
+                session.add(assignment)
+        lead = current.get(dispute.proposed_lead_id) or Assignment(task_id=task.id, unit_id=dispute.proposed_lead_id,
+                                                                   role=Role.LEAD, mention="（异议裁定）")
+        lead.role = Role.LEAD
+        session.add(lead)
+    session.flush()
+
+
+def history(task: Task, *, session: Session) -> list[TaskEvent]:
+    return list(session.exec(select(TaskEvent).where(TaskEvent.task_id == task.id).order_by(TaskEvent.at,
+                                                                                            TaskEvent.id)))
+
+
+def due_on(task: Task) -> date | None:
+    """The deadline in force: an approved extension, else the document's (which stays on record)."""
+    return task.extended_deadline or task.deadline
