@@ -29,7 +29,7 @@ from reformflow.models import (
 )
 from reformflow.notifications.outbox import enqueue_rendered, unit_channels
 from reformflow.supervision.lifecycle import on_report
-from reformflow.supervision.reports.files import ReportFileError, read_rows
+from reformflow.supervision.reports.files import COLUMN_LABELS, ReportFileError, read_rows
 from reformflow.supervision.reports.links import ReportLinks
 from reformflow.supervision.units.directory import Directory
 
@@ -39,7 +39,7 @@ _STATUS_BY_WORD = {**{key: key for key in STATUS_LABELS}, **{label: key for key,
 class ReportImportError(ValueError):
     def __init__(self, path: Path, errors: list[str]):
         self.errors = errors
-        super().__init__(f"{path}: {len(errors)} error(s), nothing imported:\n" + "\n".join(errors))
+        super().__init__(f"{path}：{len(errors)}处错误，未导入任何内容：\n" + "\n".join(errors))
 
 
 @dataclass
@@ -80,27 +80,27 @@ class _Checker:
         self.assigned = {(a.task_id, a.unit_id) for a in session.exec(select(Assignment))}
 
     def error(self, row: str, column: str, message: str) -> None:
-        self.errors.append(f"{self.path.name} {row}, column {column}: {message}")
+        self.errors.append(f"{self.path.name} {row}，“{COLUMN_LABELS[column]}”列：{message}")
 
     def check(self, row: str, values: dict[str, str]) -> _Row | None:
         before = len(self.errors)
         task = self.tasks.get((values["source"].strip(), values["code"].strip()))
         if task is None:
-            self.error(row, "code", f"no task {values['code']!r} in document {values['source']!r}")
+            self.error(row, "code", f"文件“{values['source']}”中没有序号为“{values['code']}”的任务")
         resolved = self.directory.resolve(values["unit"])
         unit = self.units.get(resolved.units[0]) if len(resolved.units) == 1 else None
         if unit is None:
-            self.error(row, "unit", f"{values['unit']!r} is not one unit of the directory")
+            self.error(row, "unit", f"“{values['unit']}”不是通讯录中的一个单位")
         elif task is not None and (task.id, unit.id) not in self.assigned:
-            self.error(row, "unit", f"{unit.name} is not responsible for task {task.code}")
+            self.error(row, "unit", f"{unit.name}不是任务{task.code}的责任单位")
         status = _STATUS_BY_WORD.get(values["status"].strip())
         if status is None:
-            self.error(row, "status", f"{values['status']!r} is not one of {'、'.join(STATUS_LABELS.values())}")
+            self.error(row, "status", f"“{values['status']}”不是以下之一：{'、'.join(STATUS_LABELS.values())}")
         progress = self._progress(row, values["progress"])
         try:
             submitted_at = _parse_time(values["reported_at"], self.zone)
         except ValueError:
-            self.error(row, "reported_at", f"{values['reported_at']!r} is not a date (YYYY-MM-DD)")
+            self.error(row, "reported_at", f"“{values['reported_at']}”不是日期（年-月-日）")
         requested = self._requested(row, values, status, task)
         if len(self.errors) > before:
             return None
@@ -114,20 +114,20 @@ class _Checker:
         try:
             requested = date.fromisoformat(values["requested_deadline"].strip())
         except ValueError:
-            self.error(row, "requested_deadline", "an extension request needs the date asked for (YYYY-MM-DD)")
+            self.error(row, "requested_deadline", "申请延期须填写申请延期至的日期（年-月-日）")
             return None
         if task is not None and task.due and requested <= task.due:
-            self.error(row, "requested_deadline", f"{requested} is not later than the deadline {task.due}")
+            self.error(row, "requested_deadline", f"{requested}不晚于现在的完成时限{task.due}")
         return requested
 
     def _progress(self, row: str, value: str) -> int:
         try:
             progress = int(value.strip().rstrip("%"))
         except ValueError:
-            self.error(row, "progress", f"{value!r} is not a whole number")
+            self.error(row, "progress", f"“{value}”不是整数")
             return 0
         if not 0 <= progress <= 100:
-            self.error(row, "progress", f"{progress} is not between 0 and 100")
+            self.error(row, "progress", f"{progress}不在0到100之间")
         return progress
 
 

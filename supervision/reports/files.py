@@ -22,6 +22,7 @@ HEADERS = {"source": "文件", "code": "序号", "unit": "单位", "status": "�
 # Optional columns: an extension request (申请延期) names the date asked for and why.
 OPTIONAL = {"requested_deadline": "申请延期至", "problems": "存在问题"}
 INFO = ("任务名称", "职责", "完成时限")
+COLUMN_LABELS = HEADERS | OPTIONAL  # the column names an office reads in errors
 _BY_HEADER = {**{k: k for k in HEADERS | OPTIONAL}, **{v: k for k, v in (HEADERS | OPTIONAL).items()}}
 
 
@@ -68,14 +69,14 @@ def _text(value: object) -> str:
 
 
 def read_rows(path: Path) -> list[tuple[str, dict[str, str]]]:
-    """(where, values) per filled row: `row 3` for CSV, `sheet 2020-06 row 3` for Excel."""
+    """(where, values) per filled row: `第3行` for CSV, `工作表 2020-06 第3行` for Excel."""
     try:
         if path.suffix.lower() == ".xlsx":
             return _xlsx_rows(path)
         with path.open(encoding="utf-8-sig", newline="") as handle:
             table = list(csv.reader(handle))
     except (OSError, UnicodeDecodeError, ValueError, KeyError) as exc:
-        raise ReportFileError(f"{path.name}: cannot read: {exc}") from exc
+        raise ReportFileError(f"{path.name}：无法读取：{exc}") from exc
     return _rows(path.name, "", table)
 
 
@@ -83,22 +84,22 @@ def _xlsx_rows(path: Path) -> list[tuple[str, dict[str, str]]]:
     workbook = load_workbook(path, data_only=True, read_only=True)
     rows = []
     for sheet in workbook.worksheets:
-        rows += _rows(path.name, f"sheet {sheet.title} ", [[_text(v) for v in row] for row in sheet.iter_rows(
+        rows += _rows(path.name, f"工作表 {sheet.title} ", [[_text(v) for v in row] for row in sheet.iter_rows(
             values_only=True)])
     return rows
 
 
 def _rows(name: str, sheet: str, table: list[list[str]]) -> list[tuple[str, dict[str, str]]]:
     if not table:
-        raise ReportFileError(f"{name} {sheet}is empty")
+        raise ReportFileError(f"{name} {sheet}是空的")
     keys = [_BY_HEADER.get(cell.strip()) for cell in table[0]]
-    missing = [HEADERS[k] + f" ({k})" for k in HEADERS if k not in keys]
+    missing = [f"{HEADERS[k]}（{k}）" for k in HEADERS if k not in keys]
     if missing:
-        raise ReportFileError(f"{name} {sheet}row 1: missing column(s) {', '.join(missing)}")
+        raise ReportFileError(f"{name} {sheet}第1行：缺少列 {'、'.join(missing)}")
     rows = []
     for number, row in enumerate(table[1:], start=2):
         values = dict.fromkeys(OPTIONAL, "")
         values |= {key: (row[i] if i < len(row) else "").strip() for i, key in enumerate(keys) if key}
         if any(values.values()):
-            rows.append((f"{sheet}row {number}", values))
+            rows.append((f"{sheet}第{number}行", values))
     return rows

@@ -49,13 +49,13 @@ def test_importing_the_same_file_twice_stores_nothing_twice(session, tmp_path, d
 
 
 @pytest.mark.parametrize(("row", "error"), [
-    ("plan.txt,9,市公安局,推进中,50,x,2020-06-20", "row 3, column code: no task '9' in document 'plan.txt'"),
-    ("plan.txt,2,市公安局,推进中,50,x,2020-06-20", "row 3, column unit: 市公安局 is not responsible for task 2"),
-    ("plan.txt,1,市外星局,推进中,50,x,2020-06-20", "row 3, column unit: '市外星局' is not one unit"),
-    ("plan.txt,1,市公安局,差不多,50,x,2020-06-20", "row 3, column status: '差不多' is not one of"),
-    ("plan.txt,1,市公安局,推进中,150,x,2020-06-20", "row 3, column progress: 150 is not between 0 and 100"),
-    ("plan.txt,1,市公安局,推进中,半,x,2020-06-20", "row 3, column progress: '半' is not a whole number"),
-    ("plan.txt,1,市公安局,推进中,50,x,六月", "row 3, column reported_at: '六月' is not a date"),
+    ("plan.txt,9,市公安局,推进中,50,x,2020-06-20", "第3行，“序号”列：文件“plan.txt”中没有序号为“9”的任务"),
+    ("plan.txt,2,市公安局,推进中,50,x,2020-06-20", "第3行，“单位”列：市公安局不是任务2的责任单位"),
+    ("plan.txt,1,市外星局,推进中,50,x,2020-06-20", "第3行，“单位”列：“市外星局”不是通讯录中的一个单位"),
+    ("plan.txt,1,市公安局,差不多,50,x,2020-06-20", "第3行，“状态”列：“差不多”不是以下之一"),
+    ("plan.txt,1,市公安局,推进中,150,x,2020-06-20", "第3行，“进度”列：150不在0到100之间"),
+    ("plan.txt,1,市公安局,推进中,半,x,2020-06-20", "第3行，“进度”列：“半”不是整数"),
+    ("plan.txt,1,市公安局,推进中,50,x,六月", "第3行，“报送日期”列：“六月”不是日期"),
 ])
 def test_one_bad_row_means_nothing_is_imported(session, tmp_path, directory, row, error):
     with pytest.raises(ReportImportError, match=error):
@@ -66,7 +66,7 @@ def test_one_bad_row_means_nothing_is_imported(session, tmp_path, directory, row
 def test_missing_columns_are_named(session, tmp_path, directory):
     path = tmp_path / "bad.csv"
     path.write_text("source,code,unit\nplan.txt,1,市公安局\n", encoding="utf-8")
-    with pytest.raises(ReportImportError, match=r"row 1: missing column\(s\) 状态 \(status\), 进度 \(progress\)"):
+    with pytest.raises(ReportImportError, match="第1行：缺少列 状态（status）、进度（progress）"):
         import_reports(path, directory, session=session, timezone="Asia/Shanghai")
 
 
@@ -99,7 +99,7 @@ def test_the_excel_template_filled_in_imports_and_a_bad_row_is_named(session, tm
     sheet["G2"], sheet["H2"], sheet["I2"], sheet["J2"] = "推进中", 50, "数据对接完成。", "2020-06-20"
     sheet["G3"], sheet["H3"], sheet["I3"], sheet["J3"] = "推进中", 150, "进行中。", "2020-06-20"
     workbook.save(path)
-    with pytest.raises(ReportImportError, match=r"tax\.xlsx sheet 2020-06 row 3, column progress: 150"):
+    with pytest.raises(ReportImportError, match="tax.xlsx 工作表 2020-06 第3行，“进度”列：150"):
         import_reports(path, directory, session=session, timezone="Asia/Shanghai")
     assert session.exec(select(StatusReport)).all() == []
     sheet["H3"] = 30
