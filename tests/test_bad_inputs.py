@@ -67,10 +67,10 @@ def test_directory_files_with_a_typo(tmp_path, text, message):
 
 REPORTS = [
     ("plan.txt,1,市公安局,推进中,abc,进行中,2020-06-20",
-     "reports.csv row 2, column progress: 'abc' is not a whole number"),
+     "reports.csv 第2行，“进度”列：“abc”不是整数"),
     ("plan.txt,1,市外星局,推进中,50,进行中,2020-06-20",
-     "reports.csv row 2, column unit: '市外星局' is not one unit of the directory"),
-    ("plan.txt,1,市公安局,推进中,50,进行中,下周", "reports.csv row 2, column reported_at: '下周' is not a date"),
+     "reports.csv 第2行，“单位”列：“市外星局”不是通讯录中的一个单位"),
+    ("plan.txt,1,市公安局,推进中,50,进行中,下周", "reports.csv 第2行，“报送日期”列：“下周”不是日期"),
 ]
 
 
