@@ -14,9 +14,8 @@ from prefect.schedules import Cron
 from reformflow.core.settings import settings
 from reformflow.flows.bulletin import monthly_bulletin
 from reformflow.flows.collect import collect_reports
-from reformflow.flows.cycle import ingest_document
 from reformflow.flows.events import DOCUMENT_RECEIVED, SUBMITTED
-from reformflow.flows.ingest import ingest_report_flow
+from reformflow.flows.ingest import ingest_document, ingest_report_flow
 from reformflow.flows.remind import reminder_sweep
 
 

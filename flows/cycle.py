@@ -15,17 +15,6 @@ from reformflow.flows.office import office_today
 from reformflow.flows.remind import reminder_sweep
 
 
-@flow(name="ingest-document")
-def ingest_document(path: str) -> dict:
-    """A document dropped into the inbox: extract it into the ledger and assign its units."""
-    logger = get_run_logger()
-    (summary,) = extract_flow([path])
-    assigned = assign_flow()
-    logger.info("%s; %s", summary.describe(), assigned.describe())
-    return {"document": summary.source, "added": len(summary.added), "changed": len(summary.changed),
-            "assignments_added": len(assigned.added), "units_to_review": len(assigned.review)}
-
-
 @flow(name="supervision-cycle")
 def supervision_cycle(documents: list[str], as_of: date | None = None, reports_file: str | None = None,
                       directory_file: str | None = None) -> dict:

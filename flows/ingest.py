@@ -1,5 +1,10 @@
-"""ingest-report: a filed report updates its task and tells the office about completion claims and extension
-requests. Triggered by the `reformflow.report.submitted` event the intake page emits."""
+"""What arrives from outside, each answered by its own flow and event trigger:
+
+- ingest-document: a document dropped into the inbox (`reformflow.document.received`) is extracted into the
+  ledger and its units assigned;
+- ingest-report: a report filed on the intake page (`reformflow.report.submitted`) tells the office about the
+  lead unit's completion claim or extension request.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,9 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from reformflow.core import db
+from reformflow.flows.assign import assign_flow
 from reformflow.flows.common import deliver_outbox
+from reformflow.flows.extract import extract_flow
 from reformflow.supervision.reports.submissions import ingest_report
 
 
@@ -28,3 +35,14 @@ def ingest_report_flow(report_id: int) -> dict:
                                                            f"to the office; {len(delivery.sent)} delivered now.",
                              description="What the last filed report changed")
     return {"report_id": report_id, "queued": len(queued), "sent": len(delivery.sent)}
+
+
+@flow(name="ingest-document")
+def ingest_document(path: str) -> dict:
+    """A document dropped into the inbox: extract it into the ledger and assign its units."""
+    logger = get_run_logger()
+    (summary,) = extract_flow([path])
+    assigned = assign_flow()
+    logger.info("%s; %s", summary.describe(), assigned.describe())
+    return {"document": summary.source, "added": len(summary.added), "changed": len(summary.changed),
+            "assignments_added": len(assigned.added), "units_to_review": len(assigned.review)}
