@@ -99,7 +99,7 @@ def test_the_excel_template_filled_in_imports_and_a_bad_row_is_named(session, tm
     sheet["G2"], sheet["H2"], sheet["I2"], sheet["J2"] = "推进中", 50, "数据对接完成。", "2020-06-20"
     sheet["G3"], sheet["H3"], sheet["I3"], sheet["J3"] = "推进中", 150, "进行中。", "2020-06-20"
     workbook.save(path)
-    with pytest.raises(ReportImportError, match="tax.xlsx 工作表 2020-06 第3行，“进度”列：150"):
+    with pytest.raises(ReportImportError, match=r"tax\.xlsx 工作表 2020-06 第3行，“进度”列：150"):
         import_reports(path, directory, session=session, timezone="Asia/Shanghai")
     assert session.exec(select(StatusReport)).all() == []
     sheet["H3"] = 30
