@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from prefect import flow, get_run_logger, tags, task
 from prefect.artifacts import create_markdown_artifact
@@ -21,7 +22,8 @@ from reformflow.supervision.bulletin.publish import PublishedBulletin, bulletin_
 @task(name="compute-and-write-bulletin", cache_policy=NO_CACHE)
 def compute_and_write(period: str, as_of: date) -> PublishedBulletin:
     with db.transaction() as session:
-        data = compute_bulletin(period, as_of, session=session, calendar=working_calendar())
+        data = compute_bulletin(period, as_of, session=session, calendar=working_calendar(),
+                                zone=ZoneInfo(settings.timezone))
         office = session.exec(select(Unit).where(Unit.is_office)).first()
         return publish_bulletin(data, settings.bulletin_dir, session=session,
                                 **({"office": office.name} if office else {}))

@@ -22,9 +22,19 @@ from sqlmodel import select
 from reformflow.core import db
 from reformflow.core.settings import settings
 from reformflow.flows.office import report_links
-from reformflow.models import STATUS_LABELS, Assignment, Dispute, Document, Evidence, StatusReport, Task, Unit
+from reformflow.models import (
+    STATUS_LABELS,
+    Assignment,
+    Dispute,
+    Document,
+    Evidence,
+    StatusReport,
+    Task,
+    TaskStage,
+    Unit,
+)
 from reformflow.notifications.render import environment
-from reformflow.supervision.lifecycle import acknowledge, raise_dispute
+from reformflow.supervision.lifecycle import OPEN_STAGES, TransitionError, acknowledge, raise_dispute
 from reformflow.supervision.reports.links import LinkError, LinkScope
 from reformflow.supervision.reports.submissions import check_evidence, check_submission, store_submission
 
@@ -85,9 +95,12 @@ def create_app(after_submit=None) -> FastAPI:
             if refusal:
                 return refusal
             lead = session.exec(select(Unit).where(Unit.name == proposed_lead.strip())).first()
-            if not reason.strip() or (proposed_lead.strip() and lead is None):
-                return _refuse(request, "请填写异议理由；建议的牵头单位须是通讯录中的单位名称。", 400)
-            raise_dispute(task, unit, reason, lead, session=session)
+            if proposed_lead.strip() and lead is None:
+                return _refuse(request, "建议的牵头单位须是通讯录中的单位名称。", 400)
+            try:
+                raise_dispute(task, unit, reason, lead, session=session)
+            except TransitionError as exc:
+                return _refuse(request, str(exc), 400)
         return RedirectResponse(f"/r/{token}#task-{task_id}", status_code=303)
 
     @app.get("/r/{token}/evidence/{evidence_id}")
@@ -190,7 +203,8 @@ def _cards(session, unit: Unit, period: str) -> list[dict]:
     """The unit's tasks with its own reports this period, and, where it leads, what its co-units filed."""
     rows = session.exec(select(Assignment, Task, Document).join(Task, Task.id == Assignment.task_id)
                         .join(Document, Document.id == Task.document_id)
-                        .where(Assignment.unit_id == unit.id, Task.removed_at.is_(None))
+                        .where(Assignment.unit_id == unit.id, Task.removed_at.is_(None),
+                               Task.stage.in_((*OPEN_STAGES, TaskStage.CLOSED)))
                         .order_by(Assignment.role.desc(), Task.deadline, Task.id)).all()
     task_ids = [task.id for _, task, _ in rows]
     reports = defaultdict(list)

@@ -17,6 +17,7 @@ class TaskStatus(StrEnum):
 class TaskStage(StrEnum):
     """Where a task is in the supervision lifecycle. Only the office closes a task."""
 
+    DRAFT = "draft"  # 待确认：the reader was unsure (low confidence, a scan); nothing is sent until the office confirms
     UNASSIGNED = "unassigned"  # 待落实：no responsible unit yet; listed for the office, never on track
     ASSIGNED = "assigned"  # 已交办：the units were notified
     ACKNOWLEDGED = "acknowledged"  # 已签收：the lead unit acknowledged it
@@ -26,6 +27,7 @@ class TaskStage(StrEnum):
 
 
 class EventKind(StrEnum):
+    CONFIRMED = "confirmed"
     ASSIGNED = "assigned"
     UNASSIGNED = "unassigned"
     ACKNOWLEDGED = "acknowledged"
@@ -101,9 +103,11 @@ STATUS_LABELS = {TaskStatus.NOT_STARTED: "未启动", TaskStatus.IN_PROGRESS: "�
 REVIEW_LABELS = {Review.ACCEPTED: "已销号", Review.RETURNED: "退回", Review.APPROVED: "延期已批准",
                  Review.REJECTED: "延期未批准"}
 ROLE_LABELS = {Role.LEAD: "牵头", Role.CO: "配合"}
-STAGE_LABELS = {TaskStage.UNASSIGNED: "待落实责任单位", TaskStage.ASSIGNED: "已交办", TaskStage.ACKNOWLEDGED: "已签收",
+STAGE_LABELS = {TaskStage.DRAFT: "待确认",
+                TaskStage.UNASSIGNED: "待落实责任单位", TaskStage.ASSIGNED: "已交办", TaskStage.ACKNOWLEDGED: "已签收",
                 TaskStage.IN_PROGRESS: "办理中", TaskStage.CLAIMED: "申请销号", TaskStage.CLOSED: "已办结"}
-EVENT_LABELS = {EventKind.ASSIGNED: "交办", EventKind.UNASSIGNED: "撤销交办", EventKind.ACKNOWLEDGED: "签收",
+EVENT_LABELS = {EventKind.CONFIRMED: "改革办确认任务",
+                EventKind.ASSIGNED: "交办", EventKind.UNASSIGNED: "撤销交办", EventKind.ACKNOWLEDGED: "签收",
                 EventKind.REPORTED: "报送进展", EventKind.CLAIMED: "申请销号", EventKind.ACCEPTED: "销号（办结）",
                 EventKind.RETURNED: "退回", EventKind.EXTENSION_REQUESTED: "申请延期",
                 EventKind.EXTENSION_APPROVED: "批准延期", EventKind.EXTENSION_REJECTED: "不予延期",

@@ -13,8 +13,9 @@ from difflib import SequenceMatcher
 
 from sqlmodel import Session, select
 
-from reformflow.models import Document, DocumentRevision, Task, utcnow
+from reformflow.models import Document, DocumentRevision, Task, TaskStage, utcnow
 from reformflow.parsing import ExtractedDocument, ExtractedTask
+from reformflow.parsing.confidence import REVIEW_BELOW
 
 _TRACKED = ("area", "title", "text", "original_text", "line", "deadline", "deadline_text", "deadline_kind",
             "lead_mentions", "co_mentions", "milestones")
@@ -101,7 +102,7 @@ def store_document(extracted: ExtractedDocument, *, session: Session) -> ImportS
     matches = match_tasks(existing, incoming)
     _renumber(matches, summary, session=session)
     for code, new in incoming.items():
-        _upsert(session, document.id, matches.get(code), new, summary)
+        _upsert(session, document.id, matches.get(code), new, summary, held=_doubtful(new, extracted))
     matched_ids = {task.id for task in matches.values()}
     for old in existing.values():
         if old.id not in matched_ids and old.removed_at is None:
@@ -127,11 +128,19 @@ def _renumber(matches: dict[str, Task], summary: ImportSummary, *, session: Sess
     session.flush()
 
 
+def _doubtful(task: ExtractedTask, document: ExtractedDocument) -> bool:
+    """A reading the office checks before anything is sent: a scan, or a task the reader was unsure of. (A task
+    that names no units is not held: nothing can be sent about it, and the office assigns it anyway.)"""
+    named = bool(task.lead_units or task.co_units)
+    return named and (document.scanned or task.confidence < REVIEW_BELOW)
+
+
 def _upsert(session: Session, document_id: int, task: Task | None, new: ExtractedTask,
-            summary: ImportSummary) -> None:
+            summary: ImportSummary, *, held: bool) -> None:
     values = _fields(new)
     if task is None:
-        session.add(Task(document_id=document_id, code=new.code, **values))
+        stage = TaskStage.DRAFT if held else TaskStage.UNASSIGNED
+        session.add(Task(document_id=document_id, code=new.code, stage=stage, **values))
         summary.added.append(new.code)
         return
     for name in _REFRESHED:

@@ -13,10 +13,13 @@ from datetime import date
 from sqlmodel import Session, select
 
 from reformflow.models import (
+    STAGE_LABELS,
     Assignment,
     Dispute,
     DisputeState,
+    Document,
     EventKind,
+    MessageKind,
     Review,
     Role,
     StatusReport,
@@ -27,9 +30,11 @@ from reformflow.models import (
     Unit,
     utcnow,
 )
+from reformflow.notifications.outbox import enqueue_rendered, unit_channels
 
 OFFICE = "改革办"
 SYSTEM = "系统"
+# The stages in which units hear about a task (notices, reminders, chases) and see it on their page.
 OPEN_STAGES = (TaskStage.ASSIGNED, TaskStage.ACKNOWLEDGED, TaskStage.IN_PROGRESS, TaskStage.CLAIMED)
 
 
@@ -57,12 +62,23 @@ def lead_ids(task: Task, *, session: Session) -> set[int]:
 
 def settle_assignment(task: Task, *, session: Session, has_lead: bool | None = None) -> None:
     """After assignment: a task with no lead unit waits for the office (待落实); one that gained its units is 交办."""
+    if task.stage == TaskStage.DRAFT:
+        return  # the office confirms the reading first
     has_lead = bool(lead_ids(task, session=session)) if has_lead is None else has_lead
     if task.stage == TaskStage.UNASSIGNED and has_lead:
         record(task, EventKind.ASSIGNED, session=session, actor=SYSTEM, to=TaskStage.ASSIGNED)
     elif task.stage != TaskStage.UNASSIGNED and not has_lead and task.stage != TaskStage.CLOSED:
         record(task, EventKind.UNASSIGNED, session=session, actor=SYSTEM, detail="没有牵头单位",
                to=TaskStage.UNASSIGNED)
+
+
+def confirm(task: Task, *, session: Session) -> None:
+    """The office has checked a doubtful reading (low confidence, a scan): the task enters the lifecycle."""
+    if task.stage != TaskStage.DRAFT:
+        raise TransitionError(f"任务 {task.code} 不是待确认的任务。")
+    record(task, EventKind.CONFIRMED, session=session, actor=OFFICE, detail="；".join(task.doubts),
+           to=TaskStage.UNASSIGNED)
+    settle_assignment(task, session=session)
 
 
 def acknowledge(task: Task, unit: Unit, *, session: Session) -> bool:
@@ -87,12 +103,14 @@ def on_report(report: StatusReport, *, session: Session) -> None:
     if assignment is not None and assignment.acknowledged_at is None:
         assignment.acknowledged_at = report.submitted_at
         session.add(assignment)
+    if task.stage == TaskStage.CLOSED or (is_lead and _superseded(report, session=session)):
+        # 办结 is final; and a report older than what the lead filed since, or than a claim the office already
+        # decided on, is kept on record but moves nothing (report files may arrive in any order).
+        record(task, EventKind.REPORTED, session=session, actor=unit.name, unit=unit, detail=report.narrative[:200])
+        return
     if is_lead:
         task.status, task.progress = report.status, report.progress
         session.add(task)
-    if task.stage == TaskStage.CLOSED:
-        record(task, EventKind.REPORTED, session=session, actor=unit.name, unit=unit, detail=report.narrative[:200])
-        return
     if is_lead and report.status == TaskStatus.COMPLETED:
         record(task, EventKind.CLAIMED, session=session, actor=unit.name, unit=unit, detail=report.narrative[:200],
                to=TaskStage.CLAIMED)
@@ -102,6 +120,15 @@ def on_report(report: StatusReport, *, session: Session) -> None:
     else:
         record(task, EventKind.REPORTED, session=session, actor=unit.name, unit=unit, detail=report.narrative[:200],
                to=_working(task))
+
+
+def _superseded(report: StatusReport, *, session: Session) -> bool:
+    leads = lead_ids(session.get(Task, report.task_id), session=session)
+    later = session.exec(select(StatusReport.id).where(
+        StatusReport.task_id == report.task_id, StatusReport.id != report.id, StatusReport.unit_id.in_(leads),
+        (StatusReport.submitted_at > report.submitted_at)
+        | ((StatusReport.submitted_at >= report.submitted_at) & StatusReport.review.is_not(None)))).first()
+    return later is not None
 
 
 def _working(task: Task) -> TaskStage:
@@ -152,7 +179,9 @@ def _check_review(report: StatusReport, decision: Review, comment: str | None, t
     if report.unit_id not in lead_ids(task, session=session):
         raise TransitionError(f"报告 {report.id} 由配合单位报送：配合单位报送其分工部分，不作销号或延期。")
     if decision in (Review.ACCEPTED, Review.RETURNED) and task.stage != TaskStage.CLAIMED:
-        raise TransitionError(f"任务当前为“{task.stage}”，没有待审核的销号申请。")
+        raise TransitionError(f"任务当前为“{STAGE_LABELS[task.stage]}”，没有待审核的销号申请。")
+    if task.stage == TaskStage.CLOSED:
+        raise TransitionError("任务已办结，不再审核延期申请。")
     if decision == Review.RETURNED and not comment:
         raise TransitionError("退回须说明缺少什么（填写意见）。")
     if decision == Review.APPROVED and report.requested_deadline is None:
@@ -160,15 +189,32 @@ def _check_review(report: StatusReport, decision: Review, comment: str | None, t
 
 
 def raise_dispute(task: Task, unit: Unit, reason: str, proposed_lead: Unit | None, *, session: Session) -> Dispute:
-    """异议 from a unit: "not our duty", or a different lead proposed. Waits for the office."""
-    if not reason.strip():
-        raise TransitionError("异议须说明理由。")
+    """异议 from a unit: "not our duty", or a different lead proposed. The office is told and decides."""
+    _check_dispute(task, unit, reason, proposed_lead, session=session)
     dispute = Dispute(task_id=task.id, unit_id=unit.id, reason=reason.strip(),
                       proposed_lead_id=proposed_lead.id if proposed_lead else None)
     session.add(dispute)
+    session.flush()
     record(task, EventKind.DISPUTED, session=session, actor=unit.name, unit=unit,
            detail=reason.strip() + (f"；建议由{proposed_lead.name}牵头" if proposed_lead else ""))
+    office = session.exec(select(Unit).where(Unit.is_office)).first()
+    document = session.get(Document, task.document_id)
+    for channel in unit_channels(session=session).get(office.id, []) if office else []:
+        enqueue_rendered(f"dispute:{dispute.id}:{channel}", office, MessageKind.DISPUTE, channel, "dispute",
+                         session=session, unit=unit, task=task, document=document, dispute=dispute,
+                         proposed=proposed_lead)
     return dispute
+
+
+def _check_dispute(task: Task, unit: Unit, reason: str, proposed: Unit | None, *, session: Session) -> None:
+    if not reason.strip():
+        raise TransitionError("异议须说明理由。")
+    if proposed is not None and (proposed.is_office or proposed.is_leader or proposed.id == unit.id):
+        raise TransitionError("建议的牵头单位须是本单位以外的责任单位。")
+    pending = session.exec(select(Dispute.id).where(Dispute.task_id == task.id, Dispute.unit_id == unit.id,
+                                                    Dispute.state == DisputeState.PENDING)).first()
+    if pending is not None:
+        raise TransitionError("贵单位对这项任务的异议正在等待改革办决定，请勿重复提交。")
 
 
 def decide_dispute(dispute: Dispute, accept: bool, comment: str | None, *, session: Session) -> None:

@@ -22,9 +22,11 @@ class Light(StrEnum):
     STANDING = "standing"  # 持续推进：no deadline, reported this period
     NO_DEADLINE_UNREPORTED = "no_deadline_unreported"  # 无时限未报送
     UNASSIGNED = "unassigned"  # 待落实：no lead unit
+    DRAFT = "draft"  # 待确认：the reading is doubtful; the office checks it before anything is sent
 
 
-LIGHT_LABELS = {Light.CLOSED: "已办结", Light.CLAIMED: "申请销号待复核", Light.OVERDUE: "红灯（逾期）",
+LIGHT_LABELS = {Light.DRAFT: "待确认（识别存疑）",
+                Light.CLOSED: "已办结", Light.CLAIMED: "申请销号待复核", Light.OVERDUE: "红灯（逾期）",
                 Light.AT_RISK: "黄灯（滞后）", Light.ON_TRACK: "绿灯（按期推进）", Light.STANDING: "持续推进",
                 Light.NO_DEADLINE_UNREPORTED: "无时限未报送", Light.UNASSIGNED: "待落实责任单位"}
 
@@ -39,6 +41,8 @@ DEFINITIONS = {
     Light.STANDING: "文件未规定完成时限、本期有责任单位报送进展的任务。",
     Light.NO_DEADLINE_UNREPORTED: "文件未规定完成时限、本期没有任何责任单位报送进展的任务（不计为按期推进）。",
     Light.UNASSIGNED: "没有牵头单位的任务，由改革办落实责任单位；不计为按期推进。",
+    Light.DRAFT: ("从文件中识别存疑（如扫描件、单位或时限不明）的任务，"
+                  "改革办核对确认前不交办、不提醒、不计为按期推进。"),
 }
 REPORTED = "本期已报送：本月内有责任单位（牵头或配合）就该任务报送了进展。"
 UNITS_NOT_REPORTED = ("未报送单位：本期有应报送的任务（已交办、未办结，且所属文件已在本期或以前印发），"
@@ -58,6 +62,8 @@ def judge(task: Task, *, issued: date, as_of: date, reported: bool, calendar: Wo
         return Judgement(Light.CLOSED)
     if task.stage == TaskStage.UNASSIGNED:
         return Judgement(Light.UNASSIGNED)
+    if task.stage == TaskStage.DRAFT:
+        return Judgement(Light.DRAFT)
     if task.stage == TaskStage.CLAIMED:
         return Judgement(Light.CLAIMED)
     due = due_on(task)

@@ -13,6 +13,7 @@ import typer
 
 from reformflow.cli.disputes import app as disputes_app
 from reformflow.cli.reports import app as reports_app
+from reformflow.cli.tasks import app as tasks_app
 from reformflow.cli.units import app as units_app
 from reformflow.core.settings import SAMPLES, settings
 
@@ -31,6 +32,7 @@ outbox_app = typer.Typer(help="The outbox: every message ReformFlow sends, and t
 app.add_typer(reports_app, name="reports")
 app.add_typer(units_app, name="units")
 app.add_typer(disputes_app, name="disputes")
+app.add_typer(tasks_app, name="tasks")
 app.add_typer(outbox_app, name="outbox")
 
 DEMO_AS_OF = date(2020, 6, 23)
@@ -56,7 +58,8 @@ def sample_documents() -> list[Path]:
 
 
 @app.command()
-def extract(files: Annotated[list[Path], typer.Argument(help="Documents (.txt, .md, .docx, .html, .xlsx).")],
+def extract(files: Annotated[list[Path], typer.Argument(
+        help="Documents: .txt, .md, .docx, .doc, .wps, .html, .xlsx, .pdf, or a scan (.png, .jpg, .tif).")],
             as_json: Annotated[bool, typer.Option("--json", help="Print the tasks as a JSON array.")] = False,
             xlsx: Annotated[Path | None, typer.Option(help="Also write the ledger as an Excel 工作台账.")] = None):
     """Extract the tasks of documents and print them. Stores nothing; problems go to stderr."""

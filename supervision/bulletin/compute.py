@@ -11,11 +11,12 @@ import calendar as months
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
 from reformflow.core.calendar import WorkingCalendar
-from reformflow.models import Assignment, Document, Review, Role, StatusReport, Task, Unit
+from reformflow.models import Assignment, Document, Review, Role, StatusReport, Task, TaskStage, TaskStatus, Unit
 from reformflow.supervision.bulletin.areas import canonical_areas
 from reformflow.supervision.status import (
     COUNTED_ONCE,
@@ -28,6 +29,7 @@ from reformflow.supervision.status import (
 )
 
 COUNTS = ("tasks", *(light.value for light in Light), "not_reported")
+CHINA = ZoneInfo("Asia/Shanghai")
 
 
 def period_end(period: str) -> date:
@@ -51,9 +53,10 @@ class _Ledger:
     assignments: dict[int, list[Assignment]] = field(default_factory=lambda: defaultdict(list))
     reports: list[StatusReport] = field(default_factory=list)
     accepted: list[StatusReport] = field(default_factory=list)
+    claims: list[StatusReport] = field(default_factory=list)  # unreviewed completion claims, of any month
 
 
-def _load(period: str, as_of: date, session: Session) -> _Ledger:
+def _load(period: str, as_of: date, session: Session, zone: ZoneInfo) -> _Ledger:
     rows = [(t, d) for t, d in session.exec(select(Task, Document).join(Document, Document.id == Task.document_id)
                                             .where(Task.removed_at.is_(None)).order_by(Document.source, Task.id))
             if (d.issued_on or d.imported_at.date()) <= as_of]  # a document issued later is not yet in force
@@ -62,14 +65,19 @@ def _load(period: str, as_of: date, session: Session) -> _Ledger:
         ledger.assignments[assignment.task_id].append(assignment)
     ledger.reports = list(session.exec(select(StatusReport).where(StatusReport.period == period)
                                        .order_by(StatusReport.submitted_at, StatusReport.id)))
+    # 本期办结: accepted within the month, in the office's time zone (07:30 on 1 July is July, not June).
     ledger.accepted = [r for r in session.exec(select(StatusReport).where(StatusReport.review == Review.ACCEPTED))
-                       if r.reviewed_at and r.reviewed_at.strftime("%Y-%m") == period]
+                       if r.reviewed_at and r.reviewed_at.astimezone(zone).strftime("%Y-%m") == period]
+    ledger.claims = list(session.exec(select(StatusReport).where(StatusReport.status == TaskStatus.COMPLETED,
+                                                                 StatusReport.review.is_(None))
+                                      .order_by(StatusReport.submitted_at, StatusReport.id)))
     return ledger
 
 
-def compute_bulletin(period: str, as_of: date, *, session: Session, calendar: WorkingCalendar) -> dict:
+def compute_bulletin(period: str, as_of: date, *, session: Session, calendar: WorkingCalendar,
+                     zone: ZoneInfo = CHINA) -> dict:
     as_of = min(as_of, period_end(period))
-    ledger = _load(period, as_of, session)
+    ledger = _load(period, as_of, session, zone)
     reported = {(r.task_id, r.unit_id) for r in ledger.reports}
     areas = canonical_areas([t.area or "" for t, _ in ledger.rows])
     totals, per_area, per_doc, per_unit = _counter(), defaultdict(_counter), defaultdict(_counter), {}
@@ -79,7 +87,7 @@ def compute_bulletin(period: str, as_of: date, *, session: Session, calendar: Wo
         task_reported = any((task.id, a.unit_id) in reported for a in assigned)
         issued = document.issued_on or document.imported_at.date()
         verdict = judge(task, issued=issued, as_of=as_of, reported=task_reported, calendar=calendar)
-        due_report = verdict.light not in (Light.CLOSED, Light.UNASSIGNED)
+        due_report = verdict.light not in (Light.CLOSED, Light.UNASSIGNED, Light.DRAFT)
         for bucket in (totals, per_area[areas[task.area or ""]], per_doc[document.title]):
             bucket["tasks"] += 1
             bucket[verdict.light] += 1
@@ -164,10 +172,9 @@ def _decisions(ledger: _Ledger) -> dict:
 
     closed = {r.task_id: line(r) for r in ledger.accepted if r.task_id in tasks}
     leads = {(a.task_id, a.unit_id) for items in ledger.assignments.values() for a in items if a.role == Role.LEAD}
-    extensions = [line(r) for r in ledger.reports if r.status == "extension_requested"
+    extensions = [line(r) for r in ledger.reports if r.status == TaskStatus.EXTENSION_REQUESTED
                   and (r.task_id, r.unit_id) in leads and r.task_id in tasks]
-    claims = {r.task_id: line(r) for r in ledger.reports if r.task_id in tasks
-              and tasks[r.task_id][0].stage == "claimed" and (r.task_id, r.unit_id) in leads
-              and r.status == "completed"}
+    claims = {r.task_id: line(r) for r in ledger.claims if r.task_id in tasks  # the latest claim of each task
+              and tasks[r.task_id][0].stage == TaskStage.CLAIMED and (r.task_id, r.unit_id) in leads}
     return {"completed_this_period": list(closed.values()), "claims_pending": list(claims.values()),
             "extension_requests": extensions}

@@ -63,12 +63,14 @@ def publish_bulletin(data: dict, out_dir: Path, *, session: Session, office: str
     return PublishedBulletin(record, data, markdown, new_version=True)
 
 
-# The day a bulletin was computed on is not its content: the same numbers computed another day are the same version.
+# The day a bulletin was computed on is not its content: the same numbers computed another day are the same version
+# (an overdue task a day older is still the same overdue task).
 DATED = ("as_of", "as_of_label", "headline")
 
 
 def content_digest(data: dict) -> str:
     content = {key: value for key, value in data.items() if key not in DATED}
+    content["overdue"] = [{k: v for k, v in row.items() if k != "days_overdue"} for row in data["overdue"]]
     return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 

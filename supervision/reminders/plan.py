@@ -16,7 +16,8 @@ from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from reformflow.core.calendar import WorkingCalendar
-from reformflow.models import Assignment, Document, ReminderLog, Task, TaskStage, Unit
+from reformflow.models import Assignment, Document, ReminderLog, Task, Unit
+from reformflow.supervision.lifecycle import OPEN_STAGES
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,8 @@ def _open_assignments(session: Session, as_of: date):
              .join(Task, Task.id == Assignment.task_id)
              .join(Unit, Unit.id == Assignment.unit_id)
              .join(Document, Document.id == Task.document_id)
-             .where(Task.removed_at.is_(None), Task.deadline.is_not(None), Task.stage != TaskStage.CLOSED,
+             .where(Task.removed_at.is_(None), Task.stage.in_(OPEN_STAGES),
+                    or_(Task.deadline.is_not(None), Task.extended_deadline.is_not(None)),
                     # a document not yet issued on the day is not yet in force
                     or_(Document.issued_on.is_(None), Document.issued_on <= as_of))
              .order_by(Unit.name, Task.deadline, Task.id))
@@ -93,7 +95,8 @@ def plan_reminders(as_of: date, *, session: Session, policy: ReminderPolicy, cha
     if not policy.calendar.is_workday(as_of):
         return []
     told = {(r.task_id, r.unit_id, r.rung) for r in session.exec(select(ReminderLog))}
-    reminded = {(task_id, unit_id) for task_id, unit_id, _ in told}
+    # 新: never in a deadline reminder before (a 签收 chase or an escalation is not one)
+    reminded = {(task_id, unit_id) for task_id, unit_id, rung in told if rung not in ("ack-chase", "escalated")}
     per_unit: dict[int, tuple[Unit, list[TaskLine]]] = {}
     for unit, line in due_lines(as_of, policy, session) if lines is None else lines:
         per_unit.setdefault(unit.id, (unit, []))[1].append(line)

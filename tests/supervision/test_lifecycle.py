@@ -1,5 +1,6 @@
 """Each transition of 交办 → 签收 → 办理 → 申请销号 → 复核 → 办结, with 延期 and 异议, as the office meets them."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -133,3 +134,76 @@ def test_a_report_counts_as_签收(plan):
     file_report(plan, "2", "市公安局", "in_progress", 30)
     report = plan.exec(select(StatusReport)).one()
     assert stage(plan, "2") == TaskStage.IN_PROGRESS and report.progress == 30
+
+
+def test_a_doubtful_reading_is_held_until_the_office_confirms_it(session, tmp_path):
+    unsure = replace(task("1", ["市公安局"], deadline=date(2020, 6, 30)), confidence=0.55,
+                     doubts=["牵头单位按默认规则推定", "完成时限含糊"])
+    ledger(session, tmp_path, [unsure, task("2", ["市公安局"], deadline=date(2020, 6, 30))])
+    assert [stage(session, c) for c in "12"] == [TaskStage.DRAFT, TaskStage.ASSIGNED]
+    queue_assignment_notices(MONDAY, session=session, links=links(), within=3)
+    notice = session.exec(select(Message).where(Message.kind == MessageKind.ASSIGNMENT)).one()
+    assert "任务2" in notice.body and "任务1" not in notice.body  # nothing is sent about a doubtful task
+    digest, = queue_reminders(date(2020, 6, 29), session=session, policy=POLICY, links=links()).digests
+    assert [t.code for t in digest.tasks] == ["2"]
+    lifecycle.confirm(task_coded(session, "1"), session=session)
+    assert stage(session, "1") == TaskStage.ASSIGNED
+    assert queue_assignment_notices(MONDAY, session=session, links=links(), within=3)  # now it is 交办
+    kinds = [e.kind for e in lifecycle.history(task_coded(session, "1"), session=session)]
+    assert kinds == [EventKind.CONFIRMED, EventKind.ASSIGNED]
+    with pytest.raises(TransitionError, match="不是待确认"):
+        lifecycle.confirm(task_coded(session, "1"), session=session)
+
+
+def test_every_task_of_a_scanned_document_waits_for_the_office(session, tmp_path):
+    from reformflow.supervision.ledger import store_document
+    from tests.factories import document
+
+    scanned = document([task("1", ["市公安局"], deadline=date(2020, 6, 30)), task("2", [])], source="scan.pdf")
+    scanned.scanned = True
+    store_document(scanned, session=session)
+    assert [stage(session, c) for c in "12"] == [TaskStage.DRAFT, TaskStage.UNASSIGNED]  # no units: 待落实
+
+
+def test_an_older_report_arriving_late_reopens_nothing(plan):
+    claim = file_report(plan, "1", "市公安局", "completed", 100, day=date(2020, 6, 12))
+    review(claim.id, Review.RETURNED, "缺少验收材料", session=plan)
+    file_report(plan, "1", "市公安局", "in_progress", 80, day=date(2020, 6, 18))
+    file_report(plan, "1", "市公安局", "completed", 100, day=date(2020, 6, 10))  # an older row of a report file
+    item = task_coded(plan, "1")
+    assert (item.stage, item.status, item.progress) == (TaskStage.IN_PROGRESS, "in_progress", 80)
+
+
+def test_a_dispute_is_told_to_the_office_once_and_cannot_propose_the_office(plan):
+    police, office = unit_named(plan, "市公安局"), unit_named(plan, "改革办")
+    with pytest.raises(TransitionError, match="本单位以外的责任单位"):
+        raise_dispute(task_coded(plan, "1"), police, "不是我们的。", office, session=plan)
+    with pytest.raises(TransitionError, match="本单位以外的责任单位"):
+        raise_dispute(task_coded(plan, "1"), police, "不是我们的。", police, session=plan)
+    raise_dispute(task_coded(plan, "1"), police, "不是我们的。", None, session=plan)
+    with pytest.raises(TransitionError, match="请勿重复提交"):
+        raise_dispute(task_coded(plan, "1"), police, "真的不是。", None, session=plan)
+    told, = plan.exec(select(Message).where(Message.kind == MessageKind.DISPUTE)).all()
+    assert told.unit_id == office.id and told.subject == "【异议】市公安局对任务1提出异议"
+
+
+def test_a_document_not_yet_issued_gets_no_交办通知(session, tmp_path):
+    from reformflow.supervision.ledger import store_document
+    from tests.factories import document
+
+    session.info["directory"] = ledger(session, tmp_path, [task("1", ["市公安局"], deadline=date(2022, 12, 31))])
+    store_document(document([task("1", ["市公安局"], deadline=date(2023, 6, 30))], source="later.txt",
+                            issued_on=date(2022, 3, 1)), session=session)
+    assign_tasks(session.info["directory"], no_decisions(), session=session)
+    queue_assignment_notices(MONDAY, session=session, links=links(), within=3)
+    body = session.exec(select(Message).where(Message.kind == MessageKind.ASSIGNMENT)).one().body
+    assert body.count("| 1 |") == 1  # only the document in force on 2020-06-01
+
+
+def test_新_marks_tasks_never_reminded_even_after_a_签收_chase(plan):
+    queue_assignment_notices(MONDAY, session=plan, links=links(), within=3)
+    queue_acknowledgement_chases(MONDAY + timedelta(days=3), session=plan, calendar=WorkingCalendar(), within=3,
+                                 links=links())
+    digest = next(d for d in queue_reminders(date(2020, 6, 23), session=plan, policy=POLICY, links=links()).digests
+                  if d.unit.name == "市公安局")
+    assert {t.code for t in digest.first} == {"1", "2"}

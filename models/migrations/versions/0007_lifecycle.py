@@ -23,14 +23,28 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('confidence', sa.Float(), server_default='1.0', nullable=False))
         batch_op.add_column(sa.Column('doubts', sa.JSON(), server_default='[]', nullable=False))
         batch_op.create_index(batch_op.f('ix_task_stage'), ['stage'], unique=False)
-    # Tasks already in the ledger: closed when the office accepted them, else assigned when they have units.
-    op.execute("UPDATE task SET stage = 'closed' WHERE closed_at IS NOT NULL")
-    op.execute("UPDATE task SET stage = 'assigned' WHERE stage = 'unassigned' AND id IN "
-               "(SELECT task_id FROM assignment)")
-
     with op.batch_alter_table('assignment', schema=None) as batch_op:
         batch_op.add_column(sa.Column('notified_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column('acknowledged_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
+    settle_existing_ledger()
+
+
+def settle_existing_ledger() -> None:
+    """A ledger from before the lifecycle: its units already knew their tasks (they were reminded and reported),
+    so nobody gets a 交办通知 or a 签收 chase for them; a unit that reported has acknowledged; each task takes the
+    stage its reports and the office's decisions put it in."""
+    op.execute("UPDATE assignment SET notified_at = CURRENT_TIMESTAMP")
+    op.execute("UPDATE assignment SET acknowledged_at = (SELECT MIN(r.submitted_at) FROM statusreport r "
+               "WHERE r.task_id = assignment.task_id AND r.unit_id = assignment.unit_id)")
+    lead_reports = ("SELECT r.task_id FROM statusreport r JOIN assignment a ON a.task_id = r.task_id "
+                    "AND a.unit_id = r.unit_id AND a.role = 'lead'")
+    op.execute("UPDATE task SET stage = 'closed' WHERE closed_at IS NOT NULL")
+    op.execute("UPDATE task SET stage = 'assigned' WHERE stage = 'unassigned' AND id IN "
+               "(SELECT task_id FROM assignment WHERE role = 'lead')")
+    op.execute("UPDATE task SET stage = 'in_progress' WHERE stage = 'assigned' AND id IN "
+               "(SELECT task_id FROM statusreport)")
+    op.execute("UPDATE task SET stage = 'claimed' WHERE stage = 'in_progress' AND id IN "
+               f"({lead_reports} WHERE r.status = 'completed' AND r.review IS NULL)")
 
     op.create_table('taskevent',
     sa.Column('id', sa.Integer(), nullable=False),

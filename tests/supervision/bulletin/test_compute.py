@@ -55,7 +55,7 @@ def bulletin(session, tmp_path):
 def test_totals_and_lights(bulletin):
     assert bulletin["totals"] == {"tasks": 11, "completed": 1, "claimed": 1, "overdue": 1, "at_risk": 3,
                                   "on_track": 2, "standing": 1, "no_deadline_unreported": 1, "unassigned": 1,
-                                  "not_reported": 3}  # tasks 2, 5 and 11
+                                  "draft": 0, "not_reported": 3}  # tasks 2, 5 and 11
     lights = {t["code"]: t["light"] for t in bulletin["tasks"]}
     assert lights == {"1": "completed", "2": "overdue", "3": "at_risk", "4": "on_track",
                       "5": "no_deadline_unreported", "6": "at_risk", "7": "unassigned", "8": "claimed",
@@ -149,3 +149,19 @@ def test_a_missing_chinese_font_is_an_error_not_empty_boxes(monkeypatch):
     monkeypatch.setattr(bulletin_docs, "CJK_FONT", "Nonexistent CJK")
     with pytest.raises(bulletin_docs.MissingFontError, match="apt-get install fonts-noto-cjk"):
         bulletin_docs.cjk_font()
+
+
+def test_the_same_ledger_another_day_is_the_same_version(bulletin, session, data_dir):
+    """Re-run the next day (an overdue task one day older) or after the month (computed as of its last day)."""
+    first = publish_bulletin(bulletin, data_dir / "bulletins", session=session)
+    for day in (date(2020, 6, 24), date(2020, 7, 3), date(2020, 7, 20)):
+        again = compute_bulletin("2020-06", day, session=session, calendar=WorkingCalendar())
+        assert publish_bulletin(again, data_dir / "bulletins", session=session).record.version == first.record.version
+    assert compute_bulletin("2020-06", date(2020, 7, 3), session=session, calendar=WorkingCalendar())["as_of"] == \
+        "2020-06-30"
+
+
+def test_a_claim_from_an_earlier_month_is_still_listed_as_pending(bulletin, session):
+    july = compute_bulletin("2020-07", date(2020, 7, 15), session=session, calendar=WorkingCalendar())
+    assert [(r["code"], r["unit"]) for r in july["claims_pending"]] == [("8", "C局")]
+    assert july["completed_this_period"] == []  # accepted in June, not July
