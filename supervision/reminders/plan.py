@@ -50,6 +50,7 @@ class TaskLine:
     rung: str
     unit_id: int = 0
     unit_name: str = ""
+    milestone: str = ""  # the stated stage (阶段目标) this line is about, when it is not the final deadline
 
 
 @dataclass
@@ -82,12 +83,21 @@ def due_lines(as_of: date, policy: ReminderPolicy, session: Session) -> list[tup
     """Every open assignment that has reached a rung today, with its unit."""
     lines = []
     for assignment, task, unit, document in _open_assignments(session, as_of):
-        days_left = policy.calendar.workdays_until(as_of, task.due)
-        rung = policy.rung(days_left)
-        if rung is not None:
-            lines.append((unit, TaskLine(task.id, document.source, document.title, task.code, task.title,
-                                         task.due, days_left, assignment.role, rung, unit.id, unit.name)))
+        for due, milestone in _dates(task):
+            days_left = policy.calendar.workdays_until(as_of, due)
+            rung = policy.rung(days_left)
+            if rung is None or (milestone and days_left < 0):
+                continue  # a passed milestone is not chased on its own: the final deadline is
+            lines.append((unit, TaskLine(task.id, document.source, document.title, task.code, task.title, due,
+                                         days_left, assignment.role, f"{rung}@{due}" if milestone else rung,
+                                         unit.id, unit.name, milestone)))
     return lines
+
+
+def _dates(task: Task) -> list[tuple[date, str]]:
+    """The deadline in force, and each earlier milestone the document states (`年底前完成…，明年6月底前实现…`)."""
+    stages = [(date.fromisoformat(m["due"]), m["text"]) for m in task.milestones]
+    return [*((due, text) for due, text in stages if due < task.due), (task.due, "")]
 
 
 def plan_reminders(as_of: date, *, session: Session, policy: ReminderPolicy, channels: dict[int, list[str]],

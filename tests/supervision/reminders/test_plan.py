@@ -133,3 +133,20 @@ def test_two_sweeps_at_once_queue_each_message_once(reminder_ledger):
     queued = sorted(key for plan in results for key in plan.queued)
     assert len(queued) == len(set(queued)) > 0  # each key queued by exactly one of the sweeps
     assert len(reminder_ledger.exec(select(Message)).all()) == len(queued)
+
+
+def test_each_milestone_is_reminded_like_a_deadline(session, tmp_path):
+    from dataclasses import replace
+
+    from reformflow.parsing import Milestone
+
+    staged = replace(task("1", ["市公安局"], deadline=date(2020, 12, 31)),
+                     milestones=[Milestone(date(2020, 6, 30), "6月底前完成平台建设"),
+                                 Milestone(date(2020, 12, 31), "年底前全面推广")])
+    ledger(session, tmp_path, [staged])
+    digest, = sweep(session, TUESDAY).digests
+    line, = digest.tasks
+    assert (line.deadline, line.milestone, line.days_left) == (date(2020, 6, 30), "6月底前完成平台建设", 4)
+    body = session.exec(select(Message)).one().body
+    assert "阶段目标：6月底前完成平台建设" in body
+    assert sweep(session, date(2020, 7, 7)).digests == []  # a passed milestone is not chased; the deadline is far
