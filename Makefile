@@ -5,12 +5,16 @@ BIN := $(VENV)/bin
 
 .PHONY: demo test layers lint serve bench clean system-deps test-deps
 
-# Debian packages, installed only when missing: a CJK font for the bulletin's charts and Word notice, and
-# (for the tests) Chromium, which drives the web pages as a person would.
+# Debian packages, installed only when missing: a CJK font for the bulletin's charts and Word notice,
+# LibreOffice's Writer (no GUI) to convert .doc/.wps documents, Tesseract with its simplified-Chinese data to OCR
+# scans, and (for the tests) Chromium, which drives the web pages as a person would.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq
 system-deps:
 	@fc-list 2>/dev/null | grep -q "Noto Sans CJK" || { $(SUDO) apt-get update -qq && $(APT) fonts-noto-cjk fontconfig; }
+	@command -v soffice >/dev/null || { $(SUDO) apt-get update -qq && $(APT) libreoffice-writer-nogui; }
+	@tesseract --list-langs 2>/dev/null | grep -qx chi_sim || \
+	  { $(SUDO) apt-get update -qq && $(APT) tesseract-ocr tesseract-ocr-chi-sim; }
 
 test-deps: system-deps
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(APT) chromium; }
@@ -41,6 +45,7 @@ lint: $(BIN)/.installed
 
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench.extract
+	$(BIN)/python -m bench.extract_quality
 	$(BIN)/python -m bench.assign
 	$(BIN)/python -m bench.suggest_eval
 	$(BIN)/python -m bench.remind

@@ -6,9 +6,13 @@ import re
 from datetime import date
 from pathlib import Path
 
+from reformflow.parsing.clauses import stated_convention
+from reformflow.parsing.columns import infer_columns
+from reformflow.parsing.confidence import SCANNED, judge
+from reformflow.parsing.html import read_html
 from reformflow.parsing.model import ExtractedDocument, Problem
 from reformflow.parsing.prose import parse_prose
-from reformflow.parsing.sources import ExtractionError, SourceText, read_source
+from reformflow.parsing.sources import HTML, ExtractionError, SourceText, decode_text, read_source
 from reformflow.parsing.tables import header_map, is_table_line, parse_tables, split_cells
 from reformflow.parsing.text import clean, repair_mojibake
 
@@ -17,6 +21,9 @@ __all__ = ["ExtractionError", "extract_file", "extract_source", "extract_text"]
 _TITLE_END = re.compile(r"(?:方案|清单|意见|计划|措施|通知|办法|要点|规划|台账)(?:（\d{4}—\d{4}年）)?$")
 _ISSUED = re.compile(r"^(?:发布时间：)?(\d{4})(?:年|-)(\d{1,2})(?:月|-)(\d{1,2})日?$")
 _DOC_NUMBER = re.compile(r"〔(\d{4})〕\d+号")
+_ENDS = "方案|清单|意见|计划|措施|通知|办法|要点|规划|台账"
+_GLUED_NUMBER = re.compile(rf"^(.{{4,80}}(?:{_ENDS}))[^，。\s〔]{{1,6}}〔(\d{{4}})〕\d+号$")
+_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．、])")
 
 
 def _title_line(line: str) -> str:
@@ -29,8 +36,11 @@ def _title_line(line: str) -> str:
 
 def _title(lines: list[str]) -> str:
     cleaned = [clean(repair_mojibake(_title_line(line)).text).lstrip("#").strip() for line in lines[:80]]
+    cleaned = [line for line in cleaned if line]  # a title broken over two lines may have a blank line between
+    # A crawler runs the title and the document's number together: `…的通知国办发〔2020〕43号`.
+    cleaned = [_GLUED_NUMBER.sub(r"\1", line) for line in cleaned]
     for index, line in enumerate(cleaned):
-        if 4 <= len(line) <= 60 and _TITLE_END.search(line) and "《" not in line:
+        if 4 <= len(line) <= 80 and _TITLE_END.search(line) and "《" not in line and not _NUMBERED.match(line):
             previous = cleaned[index - 1] if index else ""
             # A title broken over two lines: the first half is short and has no punctuation.
             if previous and 6 <= len(previous) <= 30 and not re.search(r"[。，：；、]", previous) \
@@ -59,11 +69,20 @@ def _year(title: str, text: str, issued_on: date | None) -> int | None:
     # Only the document's own number counts, on a line of its own; cited documents carry others.
     if m := re.search(rf"^\S{{0,8}}{_DOC_NUMBER.pattern}$", text, re.MULTILINE):
         return int(m.group(1))
+    if m := _GLUED_NUMBER.search(text.lstrip().split("\n", 1)[0]):  # the title line, with the number run on
+        return int(m.group(2))
     return None
 
 
+def _convention(lines: list[str]) -> str | None:
+    """The lead/co rule the document states once (`列第一位者为牵头单位，下同`), in either script."""
+    return stated_convention("\n".join(clean(line) for line in lines if "牵头" in line or "牽頭" in line))
+
+
 def _is_table_document(lines: list[str]) -> bool:
-    return any(is_table_line(line) and header_map(split_cells(line)) for line in lines)
+    """A task table: a header row names its columns, or (no header) its cells show numbers, units and measures."""
+    rows = [split_cells(line) for line in lines if is_table_line(line) and not line.strip().startswith("|-")]
+    return any(header_map(row) for row in rows) or (len(rows) >= 3 and infer_columns(rows, None, None) is not None)
 
 
 def extract_text(name: str, text: str) -> ExtractedDocument:
@@ -71,23 +90,26 @@ def extract_text(name: str, text: str) -> ExtractedDocument:
 
 
 def extract_source(name: str, source: SourceText) -> ExtractedDocument:
+    clean.cache_clear()  # the cache serves one document's repeats; a new document starts afresh
     lines = source.lines
     title = _title(lines)
     issued_on = _issued_on(lines)
     year = _year(title, "\n".join(clean(line) for line in lines[:60]), issued_on)
-    problems: list[Problem] = []
+    problems = [Problem(name, None, note) for note in source.notes]  # what the reader could not do
+    convention = _convention(lines)
     if _is_table_document(lines):
-        tasks = parse_tables(name, lines, year, problems)
+        tasks = parse_tables(name, lines, year, problems, convention)
     else:
-        lead_before_comma = any("逗号前为牵头单位" in clean(line) for line in lines)
-        tasks = parse_prose(name, lines, year, lead_before_comma, problems)
+        tasks = parse_prose(name, lines, year, convention, problems)
     if not tasks:
         problems.append(Problem(name, None, "no tasks found: neither a task table nor numbered items"))
+    for task in tasks if source.scanned else ():  # read by OCR: every task goes to the office's review
+        judge(task, [SCANNED])
     _flag_duplicate_codes(name, tasks, problems)
     for problem in problems:
         if problem.line and source.places:
             problem.where = source.place(problem.line)
-    return ExtractedDocument(name, title, year, issued_on, tasks, problems)
+    return ExtractedDocument(name, title, year, issued_on, tasks, problems, scanned=source.scanned)
 
 
 def _flag_duplicate_codes(name: str, tasks: list, problems: list[Problem]) -> None:
@@ -101,4 +123,7 @@ def _flag_duplicate_codes(name: str, tasks: list, problems: list[Problem]) -> No
 
 def extract_file(path: str | Path) -> ExtractedDocument:
     path = Path(path)
-    return extract_source(path.name, read_source(path))
+    source = read_source(path)  # checks the file and says clearly what is wrong with it
+    if path.suffix.lower() in HTML:  # pages nest the task table in layout tables: parsing.html reads them
+        source = read_html(decode_text(path.read_bytes(), path.name))
+    return extract_source(path.name, source)

@@ -2,6 +2,8 @@
 
 Word (.docx), web pages (.html) and Excel ledgers (.xlsx) become the same lines a pasted text would give,
 so one set of parsers serves them all. Each line keeps where it came from (`Sheet1 row 7`) for problems.
+PDF, legacy Word (.doc, .wps) and scans (images, PDFs without a text layer) are read by the modules of
+`reformflow.parsing.readers`, into the same shape.
 """
 
 from __future__ import annotations
@@ -13,7 +15,14 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 TEXT, DOCX, HTML, XLSX = (".txt", ".md"), (".docx",), (".html", ".htm"), (".xlsx",)
-SUPPORTED = TEXT + DOCX + HTML + XLSX
+PDF, LEGACY_WORD, IMAGES = (".pdf",), (".doc", ".wps"), (".png", ".jpg", ".jpeg", ".tif", ".tiff")
+SUPPORTED = TEXT + DOCX + HTML + XLSX + PDF + LEGACY_WORD + IMAGES
+# Formats an office receives that cannot be read here, and what to do instead. OFD: PyPI has no maintained
+# reader fit to depend on (easyofd imports PyMuPDF and rewrites sys.path; ofdkit is a months-old alpha).
+REFUSED = {".ofd": "OFD files cannot be read here: open it in an OFD reader (数科OFD, 福昕OFD or WPS) and "
+                   "export it to PDF, then extract the PDF"}
+# A task list is a few MB even as a 30-page 300-dpi scan: a larger file is refused before it is read.
+MAX_BYTES = 100 * 1024 * 1024
 LEGACY_ENCODINGS = ("gb18030", "big5")
 
 
@@ -25,6 +34,8 @@ class ExtractionError(ValueError):
 class SourceText:
     lines: list[str]
     places: list[str] = field(default_factory=list)  # where each line came from, when not "line N"
+    scanned: bool = False  # read by OCR: every task needs the office's review
+    notes: list[str] = field(default_factory=list)  # what the reader could not do (a page skipped): problems
 
     def place(self, line: int) -> str:
         return self.places[line - 1] if self.places and 0 < line <= len(self.places) else f"line {line}"
@@ -48,10 +59,15 @@ def decode_text(data: bytes, name: str) -> str:
 
 def read_source(path: Path) -> SourceText:
     suffix = path.suffix.lower()
+    if suffix in REFUSED:
+        raise ExtractionError(f"{path.name}: {REFUSED[suffix]}")
     if suffix not in SUPPORTED:
         raise ExtractionError(f"{path.name}: unsupported file type '{path.suffix or '(none)'}' "
                               f"(supported: {', '.join(SUPPORTED)})")
     try:
+        if (size := path.stat().st_size) > MAX_BYTES:
+            raise ExtractionError(f"{path.name}: {size / 2**20:.0f} MB is more than the {MAX_BYTES // 2**20} MB "
+                                  f"a task document may have")
         data = path.read_bytes()
     except OSError as exc:
         raise ExtractionError(f"{path}: cannot read: {exc.strerror}") from exc
@@ -59,9 +75,21 @@ def read_source(path: Path) -> SourceText:
         raise ExtractionError(f"{path.name}: the file is empty")
     try:
         if suffix in DOCX:
-            return _read_docx(path)
+            return read_docx(path)
         if suffix in XLSX:
             return _read_xlsx(path)
+        if suffix in PDF:
+            from reformflow.parsing.readers.pdf import read_pdf
+
+            return read_pdf(path)
+        if suffix in LEGACY_WORD:
+            from reformflow.parsing.readers.office import read_legacy_word
+
+            return read_legacy_word(path, data)
+        if suffix in IMAGES:
+            from reformflow.parsing.readers.ocr import read_image
+
+            return read_image(path)
     except ExtractionError:
         raise
     except Exception as exc:  # a damaged or mislabelled Office file: say so, naming the file
@@ -72,7 +100,7 @@ def read_source(path: Path) -> SourceText:
     return _read_html(text) if suffix in HTML else SourceText(text.splitlines())
 
 
-def _read_docx(path: Path) -> SourceText:
+def read_docx(path: Path) -> SourceText:
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph

@@ -1,27 +1,28 @@
-"""Ledger tables: markdown tables split across pages, headers repeated, 所属领域 filled only once per page."""
+"""Ledger tables: markdown rows (from text, Word, Excel or HTML), split across pages, headers repeated, section rows.
+
+A run of table rows is one table. Its columns come from a header row (see columns.py), or, when a page of the
+table repeats no header, from the table before it, or from what its cells are. A row whose cells all say the same
+thing, or that fills only one cell (`一、知识产权保护方面（共5项）`), is a section: it sets the area of the rows
+under it. 所属领域 filled only on the first row of a page carries down.
+"""
 
 from __future__ import annotations
 
 import re
 
-from reformflow.parsing.deadlines import parse_deadline_cell
+from reformflow.parsing.clauses import FIRST_DEFAULT, LABELLED, SINGLE, UnitMention, parse_clause
+from reformflow.parsing.columns import header_map, infer_columns
 from reformflow.parsing.model import ExtractedTask, Problem
+from reformflow.parsing.names import split_units
+from reformflow.parsing.task import TaskParts, build_table_task
 from reformflow.parsing.text import clean, strip_pinyin
-from reformflow.parsing.units import split_units
 
-# Header words → field. The first header that matches a field wins.
-COLUMNS = {
-    "code": ("序号", "编号"),
-    "title": ("任务名称", "事项名称", "任务名"),
-    "area": ("所属领域", "领域", "类别"),
-    "text": ("改革措施", "主要任务", "工作任务", "任务内容", "具体措施", "改革事项", "任务"),
-    "lead": ("牵头单位", "牵头部门"),
-    "co": ("责任单位", "配合单位", "协办单位"),
-    "deadline": ("完成时限", "完成时间", "时间节点", "时限"),
-}
+__all__ = ["header_map", "is_table_line", "parse_tables", "split_cells"]
+
 _SEPARATOR = re.compile(r"^\|?\s*:?-{2,}")
 _BOLD = re.compile(r"<b>(.*?)</b>", re.IGNORECASE | re.DOTALL)
-_NUMBERING = re.compile(r"^[一二三四五六七八九十]+、")
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
+_COUNT = re.compile(r"（共\s*\d+\s*项）$")
 
 
 def is_table_line(line: str) -> bool:
@@ -35,18 +36,77 @@ def split_cells(line: str) -> list[str]:
     return [cell.strip() for cell in body.split("|")]
 
 
-def header_map(cells: list[str]) -> dict[str, int] | None:
-    """Column index per field, or None when the row is not a header row."""
-    if not cells or cells[0].strip().isdigit():  # a numbered task row: no need to look closer
+def _blocks(lines: list[str]) -> list[list[tuple[int, list[str]]]]:
+    """Runs of consecutive table rows, each row with its line number."""
+    blocks: list[list[tuple[int, list[str]]]] = []
+    previous = -1
+    for number, line in enumerate(lines, start=1):
+        if not is_table_line(line) or _SEPARATOR.match(line.strip()):
+            continue
+        if previous != number - 1 and not (blocks and _only_blank_between(lines, previous, number)):
+            blocks.append([])
+        blocks[-1].append((number, split_cells(line)))
+        previous = number
+    return blocks
+
+
+def _only_blank_between(lines: list[str], previous: int, number: int) -> bool:
+    return all(not line.strip() or _SEPARATOR.match(line.strip()) for line in lines[previous:number - 1])
+
+
+def _continues(columns: dict[str, int] | None, rows: list[list[str]]) -> bool:
+    """A page of the table before it, which repeats no header: as many cells, a number where the number was."""
+    if not columns or not rows:
+        return False
+    width = max(columns.values()) + 1
+    numbered = [row for row in rows if len(row) >= width]
+    return len(numbered) >= len(rows) / 2 and ("code" not in columns or any(
+        row[columns["code"]].strip().isdigit() for row in numbered))
+
+
+def _section(cells: list[str]) -> str | None:
+    """A section row: one text, spanning several cells (merged), or numbered, or alone in the first cell."""
+    if len({cell.strip() for cell in cells if cell.strip()}) > 1:
+        return None  # the usual task row: several different cells
+    cleaned = [clean(cell) for cell in cells]
+    filled = {cell for cell in cleaned if cell}
+    if len(filled) != 1:
         return None
-    found: dict[str, int] = {}
-    normalised = [clean(cell) for cell in cells]
-    for field_name, words in COLUMNS.items():
-        for index, cell in enumerate(normalised):
-            if any(cell == word or cell.startswith(word) for word in words) and index not in found.values():
-                found[field_name] = index
-                break
-    return found if {"code", "text"} <= found.keys() else None
+    text = filled.pop()
+    if cleaned.count(text) >= 2 or _NUMBERING.match(text) or (cleaned[0] == text and not text.isdigit()):
+        return _COUNT.sub("", _NUMBERING.sub("", text)).strip()
+    return None
+
+
+def parse_tables(name: str, lines: list[str], year: int | None, problems: list[Problem],
+                 convention: str | None = None) -> list[ExtractedTask]:
+    tasks: list[ExtractedTask] = []
+    columns: dict[str, int] | None = None
+    for block in _blocks(lines):
+        data = [cells for _, cells in block if not header_map(cells)]
+        mapped: dict[tuple, dict[str, int]] = {}
+        if not any(header_map(cells) for _, cells in block) and not _continues(columns, data):
+            columns = infer_columns(data, None, year) or columns
+        area: str | None = None
+        for number, cells in block:
+            if header := header_map(cells):
+                columns = mapped.setdefault(tuple(cells), infer_columns(data, header, year) or header)
+                continue
+            if (section := _section(cells)) is not None:
+                area = section
+                continue
+            if columns is None:
+                if len({cell for cell in cells if cell}) >= 3:  # a title row above the header is no problem
+                    problems.append(Problem(name, number, "table row before any header row; skipped"))
+                continue
+            if len(cells) <= max(columns.values()):
+                problems.append(Problem(name, number, f"row has {len(cells)} cells, the header has "
+                                                      f"{max(columns.values()) + 1}; skipped"))
+                continue
+            task, area = _row_task(name, number, cells, columns, area, year, convention, problems)
+            if task:
+                tasks.append(task)
+    return tasks
 
 
 def _split_title(cell: str) -> tuple[str, str]:
@@ -57,33 +117,23 @@ def _split_title(cell: str) -> tuple[str, str]:
     return re.split(r"[。；]", text, maxsplit=1)[0][:60], text
 
 
-def parse_tables(name: str, lines: list[str], year: int | None, problems: list[Problem]) -> list[ExtractedTask]:
-    tasks: list[ExtractedTask] = []
-    columns: dict[str, int] | None = None
-    area: str | None = None
-    for number, line in enumerate(lines, start=1):
-        if not is_table_line(line) or _SEPARATOR.match(line.strip()):
-            continue
-        cells = split_cells(line)
-        if header := header_map(cells):
-            columns = header
-            continue
-        if columns is None:
-            if len({cell for cell in cells if cell}) >= 3:  # a title row above the header is no problem
-                problems.append(Problem(name, number, "table row before any header row; skipped"))
-            continue
-        if len(cells) <= max(columns.values()):
-            problems.append(Problem(name, number, f"row has {len(cells)} cells, the header has "
-                                                  f"{max(columns.values()) + 1}; skipped"))
-            continue
-        task, area = _row_task(name, number, cells, columns, area, year, problems)
-        if task:
-            tasks.append(task)
-    return tasks
+def _units(cell, convention: str | None) -> UnitMention:
+    """The units of a row: 牵头单位 and 配合单位 columns as labelled, a 责任单位 column by the convention."""
+    lead, co, units = (clean(cell(f)) for f in ("lead", "co", "units"))
+    if lead:
+        mention = UnitMention(split_units(lead), split_units(co) + split_units(units), convention=LABELLED)
+    else:
+        mention = parse_clause(units, convention) or UnitMention(co=split_units(co))
+        if co:
+            mention.co += [u for u in split_units(co) if u not in mention.co]
+        mention.convention = mention.convention or (FIRST_DEFAULT if len(mention.co) else SINGLE)
+    mention.co = [unit for unit in mention.co if unit not in mention.lead]
+    return mention
 
 
 def _row_task(name: str, number: int, cells: list[str], columns: dict[str, int], area: str | None,
-              year: int | None, problems: list[Problem]) -> tuple[ExtractedTask | None, str | None]:
+              year: int | None, convention: str | None,
+              problems: list[Problem]) -> tuple[ExtractedTask | None, str | None]:
     def cell(field_name: str) -> str:
         return cells[columns[field_name]] if field_name in columns else ""
 
@@ -93,20 +143,11 @@ def _row_task(name: str, number: int, cells: list[str], columns: dict[str, int],
         return None, area
     area = _NUMBERING.sub("", clean(cell("area"))) or area  # an empty cell continues the area above
     title, text = _split_title(cell("text"))
-    title = clean(cell("title")) or title
-    lead, co = split_units(clean(cell("lead"))), split_units(clean(cell("co")))
-    co = [unit for unit in co if unit not in lead]
-    deadline_cell = clean(cell("deadline"))
-    deadline = parse_deadline_cell(deadline_cell, year)
-    if deadline_cell and deadline is None:
-        problems.append(Problem(name, number, f"task {code}: deadline '{deadline_cell}' is not a date"))
-    if not lead:
+    if named := clean(cell("title")):
+        title, text = named, text if text.startswith(named) else f"{named}：{text}"
+    mention = _units(cell, convention)
+    parts = TaskParts(name, code, title, area, number, strip_pinyin(cells[columns["text"]]), year)
+    task = build_table_task(parts, text, mention, clean(cell("deadline")), problems)
+    if not mention.lead:
         problems.append(Problem(name, number, f"task {code}: no lead unit"))
-    return ExtractedTask(
-        source=name, code=code, area=area, title=title, text=text,
-        original_text=strip_pinyin(cells[columns["text"]]), line=number,
-        lead_units=lead, co_units=co,
-        deadline=deadline.due if deadline else None,
-        deadline_text=deadline_cell or None,
-        deadline_kind=deadline.kind if deadline else None,
-    ), area
+    return task, area

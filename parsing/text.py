@@ -59,6 +59,7 @@ def normalise(text: str) -> str:
     return text.replace("\u3000", "").strip()
 
 
+@lru_cache(maxsize=8192)  # a ledger repeats its headers, unit cells and areas on every page
 def clean(text: str) -> str:
     """The full repair for a piece of text already free of mojibake: what is stored and displayed."""
     return normalise(to_simplified(strip_markup(strip_pinyin(text))))

@@ -16,8 +16,8 @@ FILES = [
     ("empty.txt", b"", "empty.txt: the file is empty"),
     ("binary.txt", b"\x00\x01\x02\x03binary", "binary.txt: binary content, not a text document"),
     ("latin.txt", bytes(range(128, 256)) * 4, "latin.txt: not UTF-8, GB18030 or Big5 text"),
-    ("scan.pdf", b"%PDF-1.4", "scan.pdf: unsupported file type '.pdf' (supported: .txt, .md, .docx, .html, .htm, "
-                              ".xlsx)"),
+    ("slides.key", b"PK\x03\x04", "slides.key: unsupported file type '.key'"),
+    ("broken.pdf", b"%PDF-1.4", "broken.pdf: not a readable .pdf file"),
     ("broken.xlsx", b"PK\x03\x04 truncated", "broken.xlsx: not a readable .xlsx file"),
 ]
 

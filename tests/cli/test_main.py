@@ -33,11 +33,11 @@ def test_problems_go_to_stderr_never_into_the_json(tmp_path):
 
 
 def test_a_bad_file_is_a_clear_error(tmp_path):
-    bad = tmp_path / "scan.pdf"
-    bad.write_bytes(b"%PDF")
+    bad = tmp_path / "slides.key"
+    bad.write_bytes(b"PK\x03\x04")
     result = run("extract", str(bad), "--json", cwd=tmp_path)
     assert result.returncode == 1
-    assert "scan.pdf: unsupported file type '.pdf'" in result.stderr and result.stdout == ""
+    assert "slides.key: unsupported file type '.key'" in result.stderr and result.stdout == ""
 
 
 def test_extract_writes_the_excel_ledger(tmp_path):

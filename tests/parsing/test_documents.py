@@ -112,7 +112,8 @@ def test_layouts_the_seeds_do_not_show():
 @pytest.mark.parametrize(("name", "content", "message"), [
     ("empty.txt", b"", "empty"),
     ("blob.txt", b"\x00\x01\x02binary", "binary"),
-    ("plan.pdf", b"%PDF-1.4", "unsupported file type '.pdf'"),
+    ("plan.pdf", b"%PDF-1.4", "not a readable .pdf file"),
+    ("plan.key", b"PK\x03\x04", "unsupported file type '.key'"),
 ])
 def test_bad_files_get_a_clear_error_naming_the_file(tmp_path, name, content, message):
     path = tmp_path / name
