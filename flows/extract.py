@@ -10,7 +10,7 @@ from prefect.cache_policies import NO_CACHE
 
 from reformflow.core import db
 from reformflow.parsing import ExtractedDocument, extract_file
-from reformflow.supervision.ledger import ImportSummary, store_document
+from reformflow.supervision.ledger import ImportSummary, held_for_review, store_document
 
 
 @task(name="parse-document", cache_policy=NO_CACHE)
@@ -48,4 +48,11 @@ def extract_flow(paths: list[str]) -> list[ImportSummary]:
                 "problems": len(d.problems)} for s, d in zip(summaries, documents, strict=False)],
         description="Documents extracted into the ledger",
     )
+    doubtful = [{"文件": d.source, "序号": t.code, "任务": t.title, "可信度": t.confidence,
+                 "存疑之处": "；".join(t.doubts) or ("扫描件" if d.scanned else "")}
+                for d in documents for t in d.tasks if held_for_review(t, d)]
+    if doubtful:
+        logger.warning("%d tasks wait for the office to confirm their reading: reformflow tasks review", len(doubtful))
+        create_table_artifact(key="tasks-to-confirm", table=doubtful,
+                              description="待确认：识别存疑的任务，核对原文后用 reformflow tasks confirm 确认")
     return summaries

@@ -102,7 +102,7 @@ def store_document(extracted: ExtractedDocument, *, session: Session) -> ImportS
     matches = match_tasks(existing, incoming)
     _renumber(matches, summary, session=session)
     for code, new in incoming.items():
-        _upsert(session, document.id, matches.get(code), new, summary, held=_doubtful(new, extracted))
+        _upsert(session, document.id, matches.get(code), new, summary, held=held_for_review(new, extracted))
     matched_ids = {task.id for task in matches.values()}
     for old in existing.values():
         if old.id not in matched_ids and old.removed_at is None:
@@ -128,7 +128,7 @@ def _renumber(matches: dict[str, Task], summary: ImportSummary, *, session: Sess
     session.flush()
 
 
-def _doubtful(task: ExtractedTask, document: ExtractedDocument) -> bool:
+def held_for_review(task: ExtractedTask, document: ExtractedDocument) -> bool:
     """A reading the office checks before anything is sent: a scan, or a task the reader was unsure of. (A task
     that names no units is not held: nothing can be sent about it, and the office assigns it anyway.)"""
     named = bool(task.lead_units or task.co_units)
