@@ -9,10 +9,9 @@ from pathlib import Path
 from reformflow.parsing.clauses import stated_convention
 from reformflow.parsing.columns import infer_columns
 from reformflow.parsing.confidence import SCANNED, judge
-from reformflow.parsing.html import read_html
 from reformflow.parsing.model import ExtractedDocument, Problem
 from reformflow.parsing.prose import parse_prose
-from reformflow.parsing.sources import HTML, ExtractionError, SourceText, decode_text, read_source
+from reformflow.parsing.sources import ExtractionError, SourceText, read_source
 from reformflow.parsing.tables import header_map, is_table_line, parse_tables, split_cells
 from reformflow.parsing.text import clean, repair_mojibake
 
@@ -123,7 +122,4 @@ def _flag_duplicate_codes(name: str, tasks: list, problems: list[Problem]) -> No
 
 def extract_file(path: str | Path) -> ExtractedDocument:
     path = Path(path)
-    source = read_source(path)  # checks the file and says clearly what is wrong with it
-    if path.suffix.lower() in HTML:  # pages nest the task table in layout tables: parsing.html reads them
-        source = read_html(decode_text(path.read_bytes(), path.name))
-    return extract_source(path.name, source)
+    return extract_source(path.name, read_source(path))  # read_source says clearly what is wrong with a file

@@ -97,7 +97,11 @@ def read_source(path: Path) -> SourceText:
     if b"\x00" in data[:4096]:
         raise ExtractionError(f"{path.name}: binary content, not a text document")
     text = decode_text(data, path.name)
-    return _read_html(text) if suffix in HTML else SourceText(text.splitlines())
+    if suffix in HTML:
+        from reformflow.parsing.html import read_html  # it builds on this module's SourceText
+
+        return read_html(text)
+    return SourceText(text.splitlines())
 
 
 def read_docx(path: Path) -> SourceText:
@@ -147,57 +151,3 @@ def _read_xlsx(path: Path) -> SourceText:
                 source.lines.append(markdown_row([_cell_value(v) for v in values]))
                 source.places.append(f"sheet {sheet.title} row {number}")
     return source
-
-
-def _read_html(text: str) -> SourceText:
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(text, "html.parser")
-    for tag in soup(["script", "style", "head"]):
-        tag.decompose()
-    for table in soup.find_all("table"):
-        if table.find_parent("table") is None:
-            rows = "\n".join(markdown_row(cells) for cells in _html_rows(table))
-            table.replace_with(soup.new_string(f"\n{rows}\n"))
-    for br in soup.find_all("br"):
-        br.replace_with(soup.new_string("\n"))
-    for block in soup.find_all(["p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr"]):
-        block.append(soup.new_string("\n"))
-    return SourceText([line.strip() for line in soup.get_text().splitlines()])
-
-
-def _html_cell(cell) -> str:
-    for bold in cell.find_all(["b", "strong"]):
-        bold.replace_with(f"<b>{bold.get_text()}</b>")
-    for br in cell.find_all("br"):
-        br.replace_with("<br>")
-    return cell.get_text().strip()
-
-
-def _html_rows(table) -> list[list[str]]:
-    """Rows with rowspan and colspan expanded, so a merged 所属领域 cell appears on every row it spans."""
-    rows: list[list[str]] = []
-    pending: dict[int, tuple[str, int]] = {}  # column → (text, rows still to fill)
-    for tr in table.find_all("tr"):
-        row: list[str] = []
-        cells = iter(tr.find_all(["td", "th"]))
-        column = 0
-        while True:
-            if column in pending:
-                text, left = pending.pop(column)
-                row.append(text)
-                if left > 1:
-                    pending[column] = (text, left - 1)
-                column += 1
-                continue
-            cell = next(cells, None)
-            if cell is None:
-                break
-            text = _html_cell(cell)
-            for _ in range(int(cell.get("colspan", 1) or 1)):
-                if int(cell.get("rowspan", 1) or 1) > 1:
-                    pending[column] = (text, int(cell.get("rowspan")) - 1)
-                row.append(text)
-                column += 1
-        rows.append(row)
-    return rows
