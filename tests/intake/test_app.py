@@ -160,3 +160,30 @@ def test_script_in_a_narrative_is_escaped_on_the_page(site, session):
     post(site, token, task_id(session, "1"), csrf, narrative="<script>alert('x')</script>")
     page, _ = open_page(site, token)
     assert "<script>alert" not in page.text and "&lt;script&gt;alert" in page.text
+
+
+def test_签收_and_异议_on_the_page_only_for_the_units_own_tasks(site, session):
+    from reformflow.models import Assignment, Dispute
+
+    police = make_token(unit_slug(session, "市公安局"), PERIOD)
+    _, csrf = open_page(site, police)
+    one, two = task_id(session, "1"), task_id(session, "2")
+    assert site.post(f"/r/{police}/tasks/{one}/acknowledge", data={"csrf": "forged"}).status_code == 403
+    assert site.post(f"/r/{police}/tasks/{two}/acknowledge", data={"csrf": csrf}).status_code == 403  # not its task
+    assert site.post(f"/r/{police}/tasks/{one}/acknowledge", data={"csrf": csrf},
+                     follow_redirects=False).status_code == 303
+    page, _ = open_page(site, police)
+    assert "贵单位已于" in page.text and "签收此任务" not in page.text
+    refused = site.post(f"/r/{police}/tasks/{one}/dispute", data={"csrf": csrf, "reason": "不是我们的。",
+                                                                 "proposed_lead": "改革办"})
+    assert refused.status_code == 400 and "本单位以外的责任单位" in refused.text
+    assert site.post(f"/r/{police}/tasks/{one}/dispute", data={"csrf": csrf, "reason": "属于税务职责。",
+                     "proposed_lead": "市税务局"}, follow_redirects=False).status_code == 303
+    session.expire_all()
+    dispute = session.exec(select(Dispute)).one()
+    assert (dispute.reason, dispute.proposed_lead_id) == ("属于税务职责。", session.exec(
+        select(Unit.id).where(Unit.name == "市税务局")).one())
+    acknowledged = session.exec(select(Assignment).where(Assignment.task_id == one,
+                                                         Assignment.acknowledged_at.is_not(None))).all()
+    assert len(acknowledged) == 1
+    assert "贵单位已提出异议（待改革办决定）" in open_page(site, police)[0].text
