@@ -25,6 +25,15 @@ def _row(task) -> list[str]:
             "、".join(task.co_units), deadline, KIND_LABELS.get(task.deadline_kind or "", "")]
 
 
+def append_text_row(sheet, values: list[object]) -> None:
+    """Append a row whose text stays text: a cell starting with `=` (a task title, an agency's note) would
+    otherwise be written as a formula that Excel evaluates when the office opens the sheet."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            cell.data_type = "s"
+
+
 def write_ledger(documents: list[ExtractedDocument], path: Path) -> Path:
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -38,7 +47,7 @@ def write_ledger(documents: list[ExtractedDocument], path: Path) -> Path:
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="DDEBF7")
         for task in document.tasks:
-            sheet.append(_row(task))
+            append_text_row(sheet, _row(task))
         for index, width in enumerate(WIDTHS, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
         for row in sheet.iter_rows(min_row=3):

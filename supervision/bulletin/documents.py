@@ -93,9 +93,18 @@ def _east_asian(run, size: float | None = None, bold: bool = False) -> None:
     run.bold = bold
 
 
+# Characters XML 1.0 forbids (python-docx refuses them): Word's manual line break \x0b pasted into a report,
+# a stray NUL. One of them must not stop the month's bulletin, so they become spaces in the notice.
+_NOT_XML = str.maketrans({code: " " for code in [*range(0, 9), 11, 12, *range(14, 32)]})
+
+
+def _text(value: object) -> str:
+    return str(value).translate(_NOT_XML)
+
+
 def _paragraph(document, text: str, size: float = 12, bold: bool = False, centre: bool = False):
     paragraph = document.add_paragraph()
-    _east_asian(paragraph.add_run(text), size, bold)
+    _east_asian(paragraph.add_run(_text(text)), size, bold)
     if centre:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     return paragraph
@@ -110,11 +119,11 @@ def _table(document, header: list[str], rows: list[list[object]], wide: int = 1)
     widths = [Cm(15.8) - narrow * (len(header) - 1) if i == wide else narrow for i in range(len(header))]
     for cell, text, width in zip(table.rows[0].cells, header, widths, strict=True):
         cell.width = width
-        _east_asian(cell.paragraphs[0].add_run(text), 10, bold=True)
+        _east_asian(cell.paragraphs[0].add_run(_text(text)), 10, bold=True)
     for row in rows:
         for cell, value, width in zip(table.add_row().cells, row, widths, strict=True):
             cell.width = width
-            _east_asian(cell.paragraphs[0].add_run(str(value)), 10)
+            _east_asian(cell.paragraphs[0].add_run(_text(value)), 10)
 
 
 def write_docx(data: dict, charts: dict[str, Path], path: Path, office: str) -> Path:

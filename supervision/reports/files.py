@@ -16,6 +16,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlmodel import Session, select
 
 from reformflow.models import STATUS_LABELS, Assignment, Document, Task, Unit
+from reformflow.parsing.workbook import append_text_row
 
 HEADERS = {"source": "文件", "code": "序号", "unit": "单位", "status": "状态", "progress": "进度",
            "note": "进展情况", "reported_at": "报送日期"}
@@ -43,7 +44,7 @@ def write_template(unit: Unit, period: str, path: Path, *, session: Session) -> 
     for cell in sheet[1]:
         cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     for assignment, task, document in rows:
-        sheet.append([document.source, task.code, task.title, "牵头" if assignment.role == "lead" else "配合",
+        append_text_row(sheet, [document.source, task.code, task.title, "牵头" if assignment.role == "lead" else "配合",
                       task.due.isoformat() if task.due else "未规定", unit.name, "", None, "", "", "", ""])
     last = max(2, sheet.max_row)
     status = DataValidation(type="list", formula1='"' + ",".join(STATUS_LABELS.values()) + '"', allow_blank=True)

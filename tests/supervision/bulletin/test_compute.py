@@ -165,3 +165,17 @@ def test_a_claim_from_an_earlier_month_is_still_listed_as_pending(bulletin, sess
     july = compute_bulletin("2020-07", date(2020, 7, 15), session=session, calendar=WorkingCalendar())
     assert [(r["code"], r["unit"]) for r in july["claims_pending"]] == [("8", "C局")]
     assert july["completed_this_period"] == []  # accepted in June, not July
+
+
+def test_a_control_character_in_a_report_does_not_stop_the_bulletin(session, tmp_path, data_dir):
+    """Word's manual line break (\\x0b) pasted into a report, and a NUL: the notice is still written."""
+    import docx
+
+    ledger(session, tmp_path, [task("1", ["A局"], deadline=date(2020, 6, 30))])
+    file_report(session, "1", "A局", "extension_requested", 30, requested=date(2020, 9, 30),
+                narrative="第一行\x0b第二行\x00", problems="数据未打通")
+    session.commit()
+    data = compute_bulletin("2020-06", AS_OF, session=session, calendar=WorkingCalendar())
+    published = publish_bulletin(data, data_dir / "bulletins", session=session)
+    text = "\n".join(p.text for p in docx.Document(published.record.docx_path).paragraphs)
+    assert "第一行 第二行" in text

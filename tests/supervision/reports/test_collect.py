@@ -5,7 +5,7 @@ import pytest
 from sqlmodel import select
 
 from reformflow.core.calendar import WorkingCalendar
-from reformflow.models import Message, StatusReport, Task
+from reformflow.models import Message, StatusReport, Task, Unit
 from reformflow.supervision.reports.collect import ReportImportError, import_reports, queue_chases
 from tests.factories import ledger, links, task
 
@@ -105,3 +105,18 @@ def test_the_excel_template_filled_in_imports_and_a_bad_row_is_named(session, tm
     sheet["H3"] = 30
     workbook.save(path)
     assert import_reports(path, directory, session=session, timezone="Asia/Shanghai").imported == 2
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_the_sheet(session, tmp_path, directory):
+    from openpyxl import load_workbook
+
+    from reformflow.supervision.reports.files import write_template
+
+    item = session.exec(select(Task)).first()
+    item.title = '=HYPERLINK("http://example.com","点击")'
+    session.add(item)
+    unit = session.exec(select(Unit).where(Unit.name == "市公安局")).one()
+    path = write_template(unit, "2020-06", tmp_path / "sheet.xlsx", session=session)
+    cell = next(c for row in load_workbook(path).active.iter_rows() for c in row
+                if isinstance(c.value, str) and "HYPERLINK" in c.value)
+    assert cell.data_type == "s"  # text, not a formula Excel would evaluate
