@@ -6,14 +6,10 @@ from typing import Annotated
 
 import typer
 
-from reformflow.cli.reports import printable
+from reformflow.cli.output import fail, printable
 
 app = typer.Typer(help="异议: units saying a task is not theirs, or proposing another lead.", no_args_is_help=True)
 
-
-def _fail(message: str) -> None:
-    typer.secho(message, err=True, fg=typer.colors.RED)
-    raise typer.Exit(1)
 
 
 @app.command("list")
@@ -43,13 +39,13 @@ def disputes_decide(dispute_id: Annotated[int, typer.Argument(help="The dispute.
     from reformflow.supervision.lifecycle import TransitionError, decide_dispute
 
     if decision not in ("accept", "reject"):
-        _fail("决定须为 accept（异议成立）或 reject（异议不成立）")
+        fail("决定须为 accept（异议成立）或 reject（异议不成立）")
     with db.transaction() as session:
         dispute = session.get(Dispute, dispute_id)
         if dispute is None:
-            _fail(f"没有编号为 {dispute_id} 的异议")
+            fail(f"没有编号为 {dispute_id} 的异议")
         try:
             decide_dispute(dispute, decision == "accept", comment, session=session)
         except TransitionError as exc:
-            _fail(str(exc))
+            fail(str(exc))
     typer.echo(f"异议 {dispute_id}：{'成立' if decision == 'accept' else '不成立'}")

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from reformflow.cli.disputes import app as disputes_app
+from reformflow.cli.output import fail
 from reformflow.cli.reports import app as reports_app
 from reformflow.cli.tasks import app as tasks_app
 from reformflow.cli.units import app as units_app
@@ -48,10 +49,6 @@ def _date(value: str | None) -> date | None:
         raise typer.BadParameter(f"'{value}' is not a date (YYYY-MM-DD)") from None
 
 
-def _fail(message: str) -> None:
-    typer.secho(message, err=True, fg=typer.colors.RED)
-    raise typer.Exit(1)
-
 
 def sample_documents() -> list[Path]:
     return sorted((SAMPLES / "documents").glob("*.txt"))
@@ -71,7 +68,7 @@ def extract(files: Annotated[list[Path], typer.Argument(
         try:
             documents.append(extract_file(path))
         except ExtractionError as exc:
-            _fail(str(exc))
+            fail(str(exc))
     for document in documents:
         for problem in document.problems:
             typer.echo(f"warning: {problem}", err=True)
@@ -266,7 +263,7 @@ def outbox_requeue(ids: Annotated[list[int] | None, typer.Argument(help="Message
     from reformflow.notifications.outbox import requeue
 
     if state not in ("dead", "in_doubt"):
-        _fail("--state is dead or in_doubt")
+        fail("--state is dead or in_doubt")
     with db.transaction() as session:
         typer.echo(f"{requeue(session=session, state=state, ids=ids)} {state} messages queued again")
 

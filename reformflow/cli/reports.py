@@ -7,14 +7,11 @@ from typing import Annotated
 
 import typer
 
+from reformflow.cli.output import fail, printable
 from reformflow.core.settings import settings
 
 app = typer.Typer(help="Status reports filed by agencies: files, links, the office's review.", no_args_is_help=True)
 
-
-def _fail(message: str) -> None:
-    typer.secho(message, err=True, fg=typer.colors.RED)
-    raise typer.Exit(1)
 
 
 @app.command("import")
@@ -29,7 +26,7 @@ def reports_import(file: Path):
             result = import_reports(file, load_directory(settings.directory_file), session=session,
                                     timezone=settings.timezone)
         except ReportImportError as exc:
-            _fail(str(exc))
+            fail(str(exc))
     typer.echo(f"{file.name}: {result.imported} reports imported, {result.already_present} already present")
 
 
@@ -47,7 +44,7 @@ def reports_template(unit: Annotated[str, typer.Option(help="Unit name (as in th
     with db.transaction() as session:
         found = session.exec(select(Unit).where(Unit.name == unit)).first()
         if found is None:
-            _fail(f"no unit '{unit}' in the ledger (run `reformflow assign` first?)")
+            fail(f"no unit '{unit}' in the ledger (run `reformflow assign` first?)")
         path = write_template(found, period, out or Path(f"report-{found.slug}-{period}.xlsx"), session=session)
     typer.echo(f"written: {path}")
 
@@ -65,7 +62,7 @@ def reports_link(unit: Annotated[str, typer.Option(help="Unit name.")],
     with db.transaction() as session:
         found = session.exec(select(Unit).where(Unit.name == unit)).first()
     if found is None:
-        _fail(f"no unit '{unit}' in the ledger")
+        fail(f"no unit '{unit}' in the ledger")
     typer.echo(report_links().url(found.slug, period))
 
 
@@ -91,14 +88,10 @@ def reports_review(report_id: Annotated[int | None, typer.Argument(help="Report 
                                      f"{report.narrative[:60]}"))
             return
         if decision not in words:
-            _fail("决定须为 accept（销号）、return（退回）、approve（批准延期）或 reject（不予延期）之一")
+            fail("决定须为 accept（销号）、return（退回）、approve（批准延期）或 reject（不予延期）之一")
         try:
             done = review(report_id, words[decision], comment, session=session)
         except TransitionError as exc:
-            _fail(str(exc))
+            fail(str(exc))
     typer.echo(f"报告 {done.id}：{REVIEW_LABELS[done.review]}")
 
-
-def printable(text: str) -> str:
-    """Text an agency typed, made safe for a terminal: control characters (escape codes) shown as spaces."""
-    return "".join(ch if ch.isprintable() else " " for ch in text)

@@ -6,17 +6,13 @@ from typing import Annotated
 
 import typer
 
-from reformflow.cli.reports import printable
+from reformflow.cli.output import fail, printable
 
 app = typer.Typer(help="Tasks: doubtful readings to confirm (待确认), and what happened to a task.",
                   no_args_is_help=True)
 Source = Annotated[str, typer.Argument(help="The document's file name, as `reformflow extract` shows it.")]
 Code = Annotated[str, typer.Argument(help="The task's number in the document.")]
 
-
-def _fail(message: str) -> None:
-    typer.secho(message, err=True, fg=typer.colors.RED)
-    raise typer.Exit(1)
 
 
 @app.command("review")
@@ -51,7 +47,7 @@ def tasks_confirm(source: Source, code: Code):
         try:
             confirm(task, session=session)
         except TransitionError as exc:
-            _fail(str(exc))
+            fail(str(exc))
         typer.echo(f"{source}#{code}：已确认（{task.stage}）")
 
 
@@ -77,5 +73,5 @@ def _task(session, source: str, code: str):
     task = session.exec(select(Task).join(Document, Document.id == Task.document_id)
                         .where(Document.source == source, Task.code == code)).first()
     if task is None:
-        _fail(f"没有 {source} 的第 {code} 项任务")
+        fail(f"没有 {source} 的第 {code} 项任务")
     return task

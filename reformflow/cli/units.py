@@ -7,14 +7,11 @@ from typing import Annotated
 
 import typer
 
+from reformflow.cli.output import fail
 from reformflow.core.settings import settings
 
 app = typer.Typer(help="Responsible units: what needs the office's decision, and suggestions.", no_args_is_help=True)
 
-
-def _fail(message: str) -> None:
-    typer.secho(message, err=True, fg=typer.colors.RED)
-    raise typer.Exit(1)
 
 
 def _load():
@@ -24,7 +21,7 @@ def _load():
     try:
         return load_directory(settings.directory_file), load_decisions(settings.decisions_path)
     except DirectoryError as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
 
 @app.command()
@@ -72,11 +69,11 @@ def decide(mention: str,
     names = [u.strip() for u in (units or "").replace("，", ",").split(",") if u.strip()]
     unknown = [n for n in names if n not in directory.units]
     if unknown:
-        _fail(f"not in the directory {directory.path}: {'、'.join(unknown)}")
+        fail(f"not in the directory {directory.path}: {'、'.join(unknown)}")
     if not names and not ignore:
-        _fail("give --units or --ignore")
+        fail("give --units or --ignore")
     if code and not source:
-        _fail("--code needs --source")
+        fail("--code needs --source")
     decisions.add(Decision(mention=mention, units=names, ignore=ignore, source=source, code=code))
     typer.echo(f"recorded in {decisions.path}: '{mention}' → {'、'.join(names) or '(no assignment)'}")
 
@@ -108,8 +105,8 @@ def confirm(source: str, code: str, units: str,
     names = [u.strip() for u in units.replace("，", ",").split(",") if u.strip()]
     unknown = [n for n in names if n not in directory.units]
     if unknown:
-        _fail(f"not in the directory {directory.path}: {'、'.join(unknown)}")
+        fail(f"not in the directory {directory.path}: {'、'.join(unknown)}")
     if role not in ("lead", "co"):
-        _fail("--role is lead or co")
+        fail("--role is lead or co")
     decisions.add(Decision(source=source, code=code, units=names, role=role))
     typer.echo(f"recorded in {decisions.path}: {source}#{code} → {'、'.join(names)} ({role})")

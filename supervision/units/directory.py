@@ -14,7 +14,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from reformflow.parsing.text import clean
 
 CHANNELS = ("email", "wecom", "dingtalk", "feishu", "outbox", "webhook")
-# `${SMTP_PASSWORD}` (environment) or `${secret:smtp-password}` (a Prefect Secret block).
 
 
 class DirectoryError(ValueError):
