@@ -37,7 +37,7 @@ def build(folder: Path, tasks: int, units: int):
                            lead_units=[names[n % units]], co_units=[names[(n + 7) % units],
                                                                     names[(n + 13) % units].replace("市", "深圳市", 1)],
                            deadline=date(2020, 6, 30)) for n in range(tasks)]
-    with db.transaction() as session:
+    with db.transaction(settings.office) as session:
         document = ExtractedDocument("province.txt", "全省任务清单", 2020, date(2020, 1, 1), items)
         store_document(document, session=session)
     return directory, items
@@ -52,7 +52,7 @@ def main() -> None:
             directory, items = build(Path(folder), args.tasks, args.units)
             decisions = Decisions(Path(folder) / "decisions.yaml")
             for runs in (first, again):  # the first run creates 60,000 assignments, the second changes nothing
-                with db.transaction() as session:
+                with db.transaction(settings.office) as session:
                     start = time.perf_counter()
                     assign_tasks(directory, decisions, session=session)
                     runs.append(time.perf_counter() - start)

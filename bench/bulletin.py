@@ -27,7 +27,7 @@ STATUSES = ("in_progress", "in_progress", "completed", "lagging", "not_started")
 def add_reports(months: int = 12) -> int:
     """A year of reports: each month, four in five assignments report once."""
     total = 0
-    with db.transaction() as session:
+    with db.transaction(settings.office) as session:
         assignments = list(session.exec(select(Assignment)))
         for month in range(1, months + 1):
             rows = [{"task_id": a.task_id, "unit_id": a.unit_id, "period": f"2020-{month:02d}",
@@ -48,7 +48,7 @@ def main() -> None:
         build_ledger(args.tasks, args.units, port=25)
         reports = add_reports()
         for run in range(args.repeat):
-            with db.transaction() as session:
+            with db.transaction(settings.office) as session:
                 start = time.perf_counter()
                 data = compute_bulletin("2020-06", date(2020, 6, 30 - run), session=session)
                 compute.append(time.perf_counter() - start)

@@ -13,6 +13,7 @@ import os
 import statistics
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -32,7 +33,7 @@ from reformflow.notifications.outbox import dispatch, due_message_ids, enqueue
 
 
 def queue(messages: int) -> list[int]:
-    with db.transaction() as session:
+    with db.transaction(settings.office) as session:
         unit = Unit(name="基准单位", slug="bench")
         session.add(unit)
         session.flush()
@@ -45,7 +46,8 @@ def queue(messages: int) -> list[int]:
 
 @task(name="send-one", cache_policy=NO_CACHE)
 def send_one(message_id: int) -> int:
-    return len(dispatch([message_id], transaction=db.transaction, max_attempts=3, sender=sender()).sent)
+    return len(dispatch([message_id], transaction=partial(db.transaction, settings.office), max_attempts=3,
+                        sender=sender(settings.office)).sent)
 
 
 @flow(name="bench-per-message")
@@ -55,7 +57,7 @@ def per_message(ids: list[int]) -> int:
 
 @flow(name="bench-batched")
 def batched(ids: list[int]) -> int:
-    futures = [deliver_batch.submit(ids[n:n + 50]) for n in range(0, len(ids), 50)]
+    futures = [deliver_batch.submit(settings.office, ids[n:n + 50]) for n in range(0, len(ids), 50)]
     return sum(len(f.result().sent) for f in futures)
 
 
@@ -66,7 +68,7 @@ def timed(run, messages: int) -> float:
         start = time.perf_counter()
         sent = run(ids)
         elapsed = time.perf_counter() - start
-        with db.transaction() as session:
+        with db.transaction(settings.office) as session:
             assert sent == messages == len(session.exec(select(Message).where(Message.state == "sent")).all())
         return elapsed
 

@@ -16,6 +16,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from email.message import EmailMessage
+from functools import partial
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
@@ -45,7 +46,7 @@ class Sink:
 
 
 def build_ledger(tasks: int, units: int, port: int) -> None:
-    with db.transaction() as session:
+    with db.transaction(settings.office) as session:
         session.add(Unit(name="改革办", slug="reform-office", is_office=True))
         document = Document(source="province.txt", title="全省改革任务清单", sha256="x", issued_on=date(2020, 1, 1))
         session.add(document)
@@ -96,9 +97,9 @@ def run_once(tasks: int, units: int, port: int, database_url: str | None = None
             reset_database(database_url)
         build_ledger(tasks, units, port)
         policy = ReminderPolicy(WorkingCalendar())
-        with db.transaction() as session:
+        with db.transaction(settings.office) as session:
             start = time.perf_counter()
-            plan = queue_reminders(AS_OF, session=session, policy=policy, links=report_links())
+            plan = queue_reminders(AS_OF, session=session, policy=policy, links=report_links(settings.office))
             planning = time.perf_counter() - start
             ids = due_message_ids(session=session, limit=100_000)
             messages = list(session.exec(select(Message).where(Message.id.in_(ids))))
@@ -118,14 +119,15 @@ def parallel_dispatch(ids: list[int], workers: int) -> int:
     batches = [ids[n:n + 50] for n in range(0, len(ids), 50)]
 
     def run(batch: list[int]) -> int:
-        return len(dispatch(batch, transaction=db.transaction, max_attempts=3, sender=sender()).sent)
+        return len(dispatch(batch, transaction=partial(db.transaction, settings.office), max_attempts=3,
+                            sender=sender(settings.office)).sent)
 
     with ThreadPoolExecutor(workers) as pool:
         return sum(pool.map(run, batches))
 
 
 def requeue_all() -> list[int]:
-    with db.transaction() as session:
+    with db.transaction(settings.office) as session:
         session.execute(update(Message).values(state="queued", attempts=0, sent_at=None))
         return due_message_ids(session=session, limit=100_000)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 
 from reformflow.cli.main import sample_documents
-from reformflow.core.settings import settings
+from reformflow.core.offices import get_office
 from reformflow.parsing import extract_file
 from reformflow.supervision.units.directory import load_directory
 from reformflow.supervision.units.suggestions import leave_one_document_out
@@ -16,7 +16,7 @@ from reformflow.supervision.units.suggestions import leave_one_document_out
 
 def labelled_documents() -> dict[str, list[tuple[str, list[str]]]]:
     """Each document's tasks with their lead units resolved to directory names (groups fanned out)."""
-    directory = load_directory(settings.directory_file)
+    directory = load_directory(get_office("shenzhen").directory)
     documents = {}
     for path in sample_documents():
         tasks = []

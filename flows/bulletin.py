@@ -11,6 +11,7 @@ from prefect.cache_policies import NO_CACHE
 from sqlmodel import select
 
 from reformflow.core import db
+from reformflow.core.offices import get_office
 from reformflow.core.settings import settings
 from reformflow.flows.common import deliver_outbox
 from reformflow.flows.office import office_today, working_calendar
@@ -20,38 +21,42 @@ from reformflow.supervision.bulletin.publish import PublishedBulletin, bulletin_
 
 
 @task(name="compute-and-write-bulletin", cache_policy=NO_CACHE)
-def compute_and_write(period: str, as_of: date) -> PublishedBulletin:
-    with db.transaction() as session:
-        data = compute_bulletin(period, as_of, session=session, calendar=working_calendar(),
+def compute_and_write(office: str, period: str, as_of: date) -> PublishedBulletin:
+    with db.transaction(office) as session:
+        data = compute_bulletin(period, as_of, session=session, calendar=working_calendar(office),
                                 zone=ZoneInfo(settings.timezone))
-        office = session.exec(select(Unit).where(Unit.is_office)).first()
-        return publish_bulletin(data, settings.bulletin_dir, session=session,
-                                **({"office": office.name} if office else {}))
+        office_unit = session.exec(select(Unit).where(Unit.is_office)).first()
+        return publish_bulletin(data, get_office(office).bulletin_dir, session=session,
+                                **({"office": office_unit.name} if office_unit else {}))
 
 
 @task(name="queue-bulletin", cache_policy=NO_CACHE)
-def queue(published: PublishedBulletin) -> int:
-    link = bulletin_link(published.record.html_path, bulletin_dir=settings.bulletin_dir,
-                         public_base_url=settings.public_base_url)
-    with db.transaction() as session:
+def queue(office: str, published: PublishedBulletin) -> int:
+    # One public address per office: REFORMFLOW_PUBLIC_BASE_URL may hold `{office}`.
+    base = settings.public_base_url.replace("{office}", office) if settings.public_base_url else None
+    link = bulletin_link(published.record.html_path, bulletin_dir=get_office(office).bulletin_dir,
+                         public_base_url=base)
+    with db.transaction(office) as session:
         return len(queue_bulletin(published, link, session=session))
 
 
 @flow(name="monthly-bulletin")
-def monthly_bulletin(period: str | None = None, as_of: date | None = None) -> dict:
+def monthly_bulletin(office: str | None = None, period: str | None = None, as_of: date | None = None) -> dict:
     logger = get_run_logger()
+    office = get_office(office).slug
     as_of = as_of or office_today()
     # Run on the 1st, the bulletin is for the month just ended; run mid-month, for the month so far.
     period = period or (as_of - timedelta(days=1)).strftime("%Y-%m")
-    with tags(f"period:{period}"):
-        published = compute_and_write(period, as_of)
+    with tags(f"office:{office}", f"period:{period}"):
+        published = compute_and_write(office, period, as_of)
     record = published.record
-    create_markdown_artifact(key="monthly-bulletin", markdown=published.markdown,
+    create_markdown_artifact(key=f"{office}-monthly-bulletin", markdown=published.markdown,
                              description=f"月度通报 {period} (version {record.version})")
     logger.info("bulletin %s version %d%s: %s", period, record.version,
                 "" if published.new_version else " (numbers unchanged, no new version)", record.html_path)
-    with tags(f"period:{period}"):
-        queue(published)
-    deliver_outbox("monthly-bulletin")
-    return {"period": period, "version": record.version, "html": record.html_path, "json": record.json_path,
-            "markdown": record.markdown_path, "docx": record.docx_path, "totals": published.data["totals"]}
+    with tags(f"office:{office}", f"period:{period}"):
+        queue(office, published)
+    deliver_outbox(office, "monthly-bulletin")
+    return {"office": office, "period": period, "version": record.version, "html": record.html_path,
+            "json": record.json_path, "markdown": record.markdown_path, "docx": record.docx_path,
+            "totals": published.data["totals"]}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
 from prefect import get_run_logger, task
 from prefect.artifacts import create_table_artifact
@@ -20,21 +21,22 @@ BATCH_SIZE = 50
 
 
 @task(name="deliver-batch", cache_policy=NO_CACHE)
-def deliver_batch(message_ids: list[int]) -> DispatchReport:
-    """Send one batch; each message is committed on its own, so a crash loses at most the one in flight."""
-    report = dispatch(message_ids, transaction=db.transaction, max_attempts=settings.max_send_attempts,
-                      sender=sender())
-    with db.transaction() as session:
+def deliver_batch(office: str, message_ids: list[int]) -> DispatchReport:
+    """Send one batch of the office's outbox; each message is committed on its own, so a crash loses at most the
+    one in flight."""
+    report = dispatch(message_ids, transaction=partial(db.transaction, office),
+                      max_attempts=settings.max_send_attempts, sender=sender(office))
+    with db.transaction(office) as session:
         _announce(report.sent, session=session)
     return report
 
 
-def _queue_batches(stage: str, batches: list[list[int]]) -> DispatchReport:
+def _queue_batches(office: str, stage: str, batches: list[list[int]]) -> DispatchReport:
     """Hand the batches to the task workers and return at once; each batch is a task run the UI shows."""
     logger = get_run_logger()
     rows = []
     for batch in batches:
-        future = deliver_batch.delay(batch)
+        future = deliver_batch.delay(office, batch)
         rows.append({"batch task run": str(future.task_run_id), "messages": len(batch),
                      "first": batch[0], "last": batch[-1]})
     if rows:
@@ -58,25 +60,25 @@ def _announce(message_ids: list[int], *, session) -> None:
                    payload={"channel": message.channel, "key": message.idempotency_key})
 
 
-def deliver_outbox(stage: str, now: datetime | None = None) -> DispatchReport:
-    """Deliver everything due in the outbox, in batches, within office hours; leave a table artifact."""
+def deliver_outbox(office: str, stage: str, now: datetime | None = None) -> DispatchReport:
+    """Deliver everything due in the office's outbox, in batches, within office hours; leave a table artifact."""
     logger = get_run_logger()
     now = now or office_now()
-    with db.transaction() as session:
+    with db.transaction(office) as session:
         doubtful = settle_stale_claims(session=session)
-        ids, waiting = deliverable_ids(now, office_hours(), session=session)
+        ids, waiting = deliverable_ids(now, office_hours(office), session=session)
     for message_id in doubtful:
         logger.warning("message %s was being sent when its sender stopped: marked in_doubt for the office "
                        "(reformflow outbox list --state in_doubt)", message_id)
     if waiting:
         logger.info("%s: outside office hours; %d messages wait until %s", stage, waiting,
-                    office_hours().next_opening(now).isoformat(timespec="minutes"))
+                    office_hours(office).next_opening(now).isoformat(timespec="minutes"))
     batches = [ids[start:start + BATCH_SIZE] for start in range(0, len(ids), BATCH_SIZE)]
     if settings.task_queue:
-        return _queue_batches(stage, batches)
+        return _queue_batches(office, stage, batches)
     total = DispatchReport()
     # Batches run side by side on the flow's thread pool: most of a send is waiting on the mail server.
-    futures = [deliver_batch.submit(batch) for batch in batches]
+    futures = [deliver_batch.submit(office, batch) for batch in batches]
     for future in futures:
         total.merge(future.result())
     if total.deferred:

@@ -9,6 +9,7 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from reformflow.core import db
+from reformflow.core.offices import get_office
 from reformflow.parsing import ExtractedDocument, extract_file
 from reformflow.supervision.ledger import ImportSummary, held_for_review, store_document
 
@@ -19,16 +20,18 @@ def parse_document(path: str) -> ExtractedDocument:
 
 
 @task(name="store-document", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
-def store(extracted: ExtractedDocument) -> ImportSummary:
-    with db.transaction() as session:
+def store(office: str, extracted: ExtractedDocument) -> ImportSummary:
+    with db.transaction(office) as session:
         summary = store_document(extracted, session=session)
     return summary
 
 
 @flow(name="extract", log_prints=False)
-def extract_flow(paths: list[str]) -> list[ImportSummary]:
-    """Parse every document first; store them only when all parsed, each in its own transaction."""
+def extract_flow(paths: list[str], office: str | None = None) -> list[ImportSummary]:
+    """Parse every document first; store them in the office's ledger only when all parsed, each in its own
+    transaction."""
     logger = get_run_logger()
+    office = get_office(office).slug
     documents = []
     for path in paths:
         with tags(f"document:{Path(path).name}"):  # the admin filters runs by document
@@ -38,11 +41,11 @@ def extract_flow(paths: list[str]) -> list[ImportSummary]:
         for problem in document.problems:
             logger.warning("%s", problem)
         with tags(f"document:{document.source}"):
-            summary = store(document)
+            summary = store(office, document)
         logger.info("%s", summary.describe())
         summaries.append(summary)
     create_table_artifact(
-        key="extract-summary",
+        key=f"{office}-extract-summary",
         table=[{"document": Path(s.source).name, "revision": s.revision, "added": len(s.added),
                 "changed": len(s.changed), "removed": len(s.removed), "unchanged": s.unchanged,
                 "problems": len(d.problems)} for s, d in zip(summaries, documents, strict=False)],
@@ -53,6 +56,6 @@ def extract_flow(paths: list[str]) -> list[ImportSummary]:
                 for d in documents for t in d.tasks if held_for_review(t, d)]
     if doubtful:
         logger.warning("%d tasks wait for the office to confirm their reading: reformflow tasks review", len(doubtful))
-        create_table_artifact(key="tasks-to-confirm", table=doubtful,
+        create_table_artifact(key=f"{office}-tasks-to-confirm", table=doubtful,
                               description="待确认：识别存疑的任务，核对原文后用 reformflow tasks confirm 确认")
     return summaries

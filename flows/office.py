@@ -1,8 +1,8 @@
-"""The office's configuration turned into what the domain needs: today's date in its time zone, its working-day
-calendar and office hours, its reminder policy, its report links and its senders.
+"""An office's configuration turned into what the domain needs: today's date in its time zone, its working-day
+calendar and office hours, its reminder policy, its report links and its sender.
 
-The flows, the CLI and the web app build these here from the settings and hand them to the supervision and
-notification functions, which never read the settings themselves.
+The flows, the CLI and the web app build these here from the settings and the office's profile
+(core/offices.py) and hand them to the supervision and notification functions, which never read either.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 from reformflow.core.calendar import OfficeHours, WorkingCalendar
+from reformflow.core.offices import get_office
 from reformflow.core.settings import settings
 from reformflow.notifications.send import Sender, send
 from reformflow.supervision.reminders.plan import ReminderPolicy
@@ -26,23 +27,26 @@ def office_today() -> date:
     return office_now().date()
 
 
-def working_calendar() -> WorkingCalendar:
-    return WorkingCalendar(settings.extra_holidays, settings.extra_workdays)
+def working_calendar(office: str) -> WorkingCalendar:
+    """The national calendar with the installation's and the office's own days off and 调休 workdays."""
+    profile = get_office(office)
+    return WorkingCalendar([*settings.extra_holidays, *profile.extra_holidays],
+                           [*settings.extra_workdays, *profile.extra_workdays])
 
 
-def reminder_policy() -> ReminderPolicy:
-    return ReminderPolicy(working_calendar(), tuple(settings.reminder_days_before), settings.overdue_every_days,
+def reminder_policy(office: str) -> ReminderPolicy:
+    return ReminderPolicy(working_calendar(office), tuple(settings.reminder_days_before), settings.overdue_every_days,
                           settings.escalate_after_days_overdue)
 
 
-def office_hours() -> OfficeHours:
-    return OfficeHours(working_calendar(), settings.office_hours_start, settings.office_hours_end)
+def office_hours(office: str) -> OfficeHours:
+    return OfficeHours(working_calendar(office), settings.office_hours_start, settings.office_hours_end)
 
 
-def report_links() -> ReportLinks:
-    return ReportLinks(settings.link_secret(), settings.intake_base_url, settings.link_valid_days)
+def report_links(office: str) -> ReportLinks:
+    return ReportLinks(settings.link_secret(), settings.intake_base_url, office, settings.link_valid_days)
 
 
-def sender() -> Sender:
-    """Sends one message; the local outbox writes under the data directory."""
-    return partial(send, outbox_dir=settings.outbox_dir)
+def sender(office: str) -> Sender:
+    """Sends one message; the local outbox writes under the office's data folder."""
+    return partial(send, outbox_dir=get_office(office).outbox_dir)

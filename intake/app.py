@@ -20,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 from sqlmodel import select
 
 from reformflow.core import db
+from reformflow.core.offices import OfficeError, get_office
 from reformflow.core.settings import settings
 from reformflow.flows.office import report_links
 from reformflow.models import (
@@ -44,22 +45,23 @@ templates = Jinja2Templates(env=environment())
 
 
 def create_app(after_submit=None) -> FastAPI:
-    """`after_submit(report_id)` runs once a report is stored: it emits the Prefect event (see intake.events)."""
+    """`after_submit(office, report_id)` runs once a report is stored: it emits the Prefect event (see
+    intake.events)."""
     app = FastAPI(title="ReformFlow 情况报送", docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.after_submit = after_submit or (lambda report_id: None)
+    app.state.after_submit = after_submit or (lambda office, report_id: None)
 
     # Plain `def` handlers: the database work blocks, so FastAPI runs them in its thread pool. Each request is
     # one transaction, opened here and passed on.
     @app.get("/r/{token}", response_class=HTMLResponse)
     def unit_page(request: Request, token: str, saved: int | None = None):
-        with db.transaction() as session:
+        with db.transaction(_office_of(token)) as session:
             scope, refusal = _scope(request, token, session=session)
             return refusal or _render(request, token, scope, session=session, saved=saved)
 
     @app.post("/r/{token}/tasks/{task_id}", response_class=HTMLResponse)
     def submit(request: Request, token: str, task_id: int, form: Annotated[dict[str, str], Depends(_text_fields)],
                csrf: Annotated[str, Form()] = "", evidence: UploadFile | None = None):
-        with db.transaction() as session:
+        with db.transaction(_office_of(token)) as session:
             scope, refusal = _scope(request, token, session=session)
             if refusal:
                 return refusal
@@ -74,13 +76,14 @@ def create_app(after_submit=None) -> FastAPI:
                 return _render(request, token, scope, session=session, errors={task_id: errors},
                                values={task_id: form}, status=400)
             report = store_submission(task, unit, scope.period, submission, upload, session=session,
-                                      evidence_dir=settings.data_dir / "evidence")
-        request.app.state.after_submit(report.id)  # after the commit: the flow it starts must see the report
+                                      evidence_dir=get_office(scope.office).evidence_dir)
+        # After the commit: the flow it starts must see the report.
+        request.app.state.after_submit(scope.office, report.id)
         return RedirectResponse(f"/r/{token}?saved={task_id}#task-{task_id}", status_code=303)
 
     @app.post("/r/{token}/tasks/{task_id}/acknowledge", response_class=HTMLResponse)
     def acknowledge_task(request: Request, token: str, task_id: int, csrf: Annotated[str, Form()] = ""):
-        with db.transaction() as session:
+        with db.transaction(_office_of(token)) as session:
             unit, task, refusal = _own_task(request, token, task_id, csrf, session=session)
             if refusal:
                 return refusal
@@ -90,7 +93,7 @@ def create_app(after_submit=None) -> FastAPI:
     @app.post("/r/{token}/tasks/{task_id}/dispute", response_class=HTMLResponse)
     def dispute_task(request: Request, token: str, task_id: int, csrf: Annotated[str, Form()] = "",
                      reason: Annotated[str, Form()] = "", proposed_lead: Annotated[str, Form()] = ""):
-        with db.transaction() as session:
+        with db.transaction(_office_of(token)) as session:
             unit, task, refusal = _own_task(request, token, task_id, csrf, session=session)
             if refusal:
                 return refusal
@@ -105,7 +108,7 @@ def create_app(after_submit=None) -> FastAPI:
 
     @app.get("/r/{token}/evidence/{evidence_id}")
     def download(request: Request, token: str, evidence_id: int):
-        with db.transaction() as session:
+        with db.transaction(_office_of(token)) as session:
             scope, refusal = _scope(request, token, session=session)
             if refusal:
                 return refusal
@@ -114,7 +117,7 @@ def create_app(after_submit=None) -> FastAPI:
             unit = session.exec(select(Unit).where(Unit.slug == scope.unit_slug)).first()
             if report is None or unit is None or _task_for(session, unit, report.task_id) is None:
                 return _refuse(request, "没有这个附件。", 404)
-        path = settings.data_dir / "evidence" / evidence.stored_as
+        path = get_office(scope.office).evidence_dir / evidence.stored_as
         # Always a download, never rendered: an uploaded page or script cannot run in the office's browser.
         return FileResponse(path, media_type="application/octet-stream", filename=evidence.file_name,
                             headers={"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "sandbox"})
@@ -141,11 +144,25 @@ async def _text_fields(request: Request) -> dict[str, str]:
     return {key: str(value) for key, value in (await request.form()).items() if isinstance(value, str)}
 
 
+def _office_of(token: str) -> str:
+    """The office whose ledger the link opens; a link that does not read opens the default office's, where
+    `_scope` refuses it."""
+    try:
+        office = report_links(settings.office).read(token).office
+        get_office(office)
+        return office
+    except (LinkError, OfficeError):
+        return settings.office
+
+
 def _scope(request: Request, token: str, *, session) -> tuple[LinkScope | None, Response | None]:
     try:
-        scope = report_links().read(token)
+        scope = report_links(settings.office).read(token)
+        get_office(scope.office)
     except LinkError as exc:
         return None, _refuse(request, str(exc), 403)
+    except OfficeError:
+        return None, _refuse(request, "这个报送链接所属的改革办已不在本系统中，请联系改革办。", 403)
     if session.exec(select(Unit).where(Unit.slug == scope.unit_slug)).first() is None:
         return None, _refuse(request, "这个报送链接对应的单位已不在通讯录中，请联系改革办。", 403)
     return scope, None

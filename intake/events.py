@@ -17,8 +17,8 @@ from reformflow.supervision.reports.submissions import ingest_report
 logger = logging.getLogger(__name__)
 
 
-def ingest_inline(report_id: int) -> None:
-    with db.transaction() as session:
+def ingest_inline(office: str, report_id: int) -> None:
+    with db.transaction(office) as session:
         ingest_report(report_id, session=session)
 
 

@@ -21,10 +21,12 @@ from tests.factories import new_session
 
 @pytest.fixture(autouse=True)
 def data_dir(tmp_path, monkeypatch):
-    """Every test gets its own data directory, SQLite ledger and outbox."""
+    """Every test gets its own data directory; the fixture is the default office's folder in it (Shenzhen, of the
+    bundled offices), which holds that office's SQLite ledger, outbox and bulletins."""
     monkeypatch.setattr(settings, "data_dir", tmp_path / "var")
     monkeypatch.setattr(settings, "database_url", None)
-    return tmp_path / "var"
+    monkeypatch.setattr(settings, "office", "shenzhen")
+    return tmp_path / "var" / "shenzhen"
 
 
 @pytest.fixture

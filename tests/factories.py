@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import time as clock
 from datetime import UTC, date, datetime, time
+from functools import partial
 from pathlib import Path
 
 import yaml
 from sqlmodel import Session, select
 
 from reformflow.core import db
+from reformflow.core.settings import settings
 from reformflow.flows.office import report_links
 from reformflow.flows.office import sender as office_sender
 from reformflow.models import StatusReport, Task, Unit
@@ -94,24 +96,25 @@ def ledger(session: Session, tmp_path: Path, tasks: list[ExtractedTask], units: 
 
 
 def new_session() -> Session:
-    """A session the test commits itself (the product opens `db.transaction()` instead)."""
-    return Session(db.get_engine(), expire_on_commit=False)
+    """A session on the current office's ledger that the test commits itself (the product opens
+    `db.transaction(office)` instead)."""
+    return Session(db.get_engine(settings.office), expire_on_commit=False)
 
 
 def links() -> ReportLinks:
-    """The installation's report links, as the flows build them."""
-    return report_links()
+    """The current office's report links, as the flows build them."""
+    return report_links(settings.office)
 
 
 def make_token(unit_slug: str, period: str) -> str:
-    return report_links().token(unit_slug, period)
+    return links().token(unit_slug, period)
 
 
 def deliver(message_ids: list[int], *, session: Session, max_attempts: int = 3, sender=None) -> DispatchReport:
     """Commit what the test wrote, then dispatch as the flows do: each message in transactions of its own."""
     session.commit()
-    report = dispatch(message_ids, transaction=db.transaction, max_attempts=max_attempts,
-                      sender=sender or office_sender())
+    report = dispatch(message_ids, transaction=partial(db.transaction, settings.office), max_attempts=max_attempts,
+                      sender=sender or office_sender(settings.office))
     session.expire_all()
     return report
 

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from reformflow.cli.output import fail, printable
+from reformflow.core.settings import settings
 
 app = typer.Typer(help="异议: units saying a task is not theirs, or proposing another lead.", no_args_is_help=True)
 
@@ -20,7 +21,7 @@ def disputes_list():
     from reformflow.core import db
     from reformflow.models import Dispute, DisputeState, Task, Unit
 
-    with db.transaction() as session:
+    with db.transaction(settings.office) as session:
         units = {u.id: u.name for u in session.exec(select(Unit))}
         for dispute, task in session.exec(select(Dispute, Task).join(Task, Task.id == Dispute.task_id)
                                           .where(Dispute.state == DisputeState.PENDING).order_by(Dispute.raised_at)):
@@ -40,7 +41,7 @@ def disputes_decide(dispute_id: Annotated[int, typer.Argument(help="The dispute.
 
     if decision not in ("accept", "reject"):
         fail("决定须为 accept（异议成立）或 reject（异议不成立）")
-    with db.transaction() as session:
+    with db.transaction(settings.office) as session:
         dispute = session.get(Dispute, dispute_id)
         if dispute is None:
             fail(f"没有编号为 {dispute_id} 的异议")

@@ -36,6 +36,20 @@ app.add_typer(disputes_app, name="disputes")
 app.add_typer(tasks_app, name="tasks")
 app.add_typer(outbox_app, name="outbox")
 
+
+
+@app.callback()
+def choose_office(office: Annotated[str | None, typer.Option(
+        "--office", help="The office to act for (its slug in the offices file; default REFORMFLOW_OFFICE).")] = None):
+    """Every command acts for one office: its ledger, directory, outbox and bulletins."""
+    from reformflow.core.offices import OfficeError, get_office
+
+    try:
+        settings.office = get_office(office).slug
+    except OfficeError as exc:
+        fail(str(exc))
+
+
 DEMO_AS_OF = date(2020, 6, 23)
 AsOf = Annotated[str | None, typer.Option(help="The date to act as of, YYYY-MM-DD (default: today).")]
 
@@ -93,20 +107,21 @@ def ingest(files: Annotated[list[Path], typer.Argument(help="Documents to store 
     if event:
         import shutil
 
+        from reformflow.core.offices import get_office
         from reformflow.flows.events import emit_document_received
 
-        inbox = (settings.data_dir / "inbox").resolve()
+        inbox = get_office().inbox_dir.resolve()
         inbox.mkdir(parents=True, exist_ok=True)
         for file in files:
             target = inbox / file.name
             shutil.copy(file, target)
-            emit_document_received(str(target))
+            emit_document_received(settings.office, str(target))
             typer.echo(f"{target}: announced (reformflow.document.received)")
         return
 
-    for summary in extract_flow([str(f) for f in files]):
+    for summary in extract_flow([str(f) for f in files], settings.office):
         typer.echo(summary.describe())
-    typer.echo(assign_flow().describe())
+    typer.echo(assign_flow(settings.office).describe())
 
 
 @app.command()
@@ -114,7 +129,7 @@ def assign(directory: Annotated[Path | None, typer.Option(help="Directory YAML (
     """Resolve every task's units against the agency directory and update the assignments."""
     from reformflow.flows.assign import assign_flow
 
-    summary = assign_flow(str(directory) if directory else None)
+    summary = assign_flow(settings.office, str(directory) if directory else None)
     typer.echo(summary.describe())
     for item in summary.review:
         typer.echo(f"review: {item.source} task {item.code}: '{item.mention}': {item.reason}")
@@ -130,7 +145,7 @@ def remind(as_of: AsOf = None,
 
     day = _date(as_of) or office_today()
     if dry_run or as_json:
-        plan = plan_as_json(day)
+        plan = plan_as_json(settings.office, day)
         if as_json:
             typer.echo(json.dumps(plan, ensure_ascii=False, indent=2))
         else:
@@ -138,7 +153,7 @@ def remind(as_of: AsOf = None,
                 typer.echo(f"{digest['unit']} via {digest['channel']}: {len(digest['tasks'])} tasks ({digest['rung']})")
         if dry_run:
             return
-    typer.echo(json.dumps(reminder_sweep(day), ensure_ascii=False))
+    typer.echo(json.dumps(reminder_sweep(settings.office, day), ensure_ascii=False))
 
 
 @app.command()
@@ -147,7 +162,8 @@ def collect(as_of: AsOf = None,
     """Import filed reports and chase the units that have not reported this period."""
     from reformflow.flows.collect import collect_reports
 
-    typer.echo(json.dumps(collect_reports(_date(as_of), str(reports) if reports else None), ensure_ascii=False))
+    typer.echo(json.dumps(collect_reports(settings.office, _date(as_of),
+                                                    str(reports) if reports else None), ensure_ascii=False))
 
 
 @app.command()
@@ -188,7 +204,7 @@ def bulletin(period: Annotated[str | None, typer.Option(help="YYYY-MM (default: 
     """Compute and publish the monthly bulletin (月度通报)."""
     from reformflow.flows.bulletin import monthly_bulletin
 
-    typer.echo(json.dumps(monthly_bulletin(period, _date(as_of)), ensure_ascii=False, indent=2))
+    typer.echo(json.dumps(monthly_bulletin(settings.office, period, _date(as_of)), ensure_ascii=False, indent=2))
 
 
 @app.command()
@@ -198,33 +214,51 @@ def cycle(documents: Annotated[list[Path], typer.Argument(help="Documents of the
     """Run the whole supervision cycle once: extract, assign, remind, collect, bulletin."""
     from reformflow.flows.cycle import supervision_cycle
 
-    result = supervision_cycle([str(d) for d in documents], _date(as_of), str(reports) if reports else None)
+    result = supervision_cycle([str(d) for d in documents], _date(as_of), str(reports) if reports else None,
+                               office=settings.office)
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
 
 
-DEMO_DOCUMENT = "002_21bdac3652985b47.txt"  # the Shenzhen 2020 key-task list, whose period the demo runs in
+# The sample documents and the offices they belong to. Shenzhen runs a cycle in each document's own period:
+# June 2020 on its 2020 key-task list (with the sample reports), then September 2022 on its 2022 plan, whose
+# first reports are due that month. The other cities load theirs into ledgers of their own.
+DEMO_CYCLES = [("shenzhen", "002_21bdac3652985b47.txt", "2020-06-23", "reports-2020-06.csv"),
+               ("shenzhen", "000_b03c00c579b17cff.txt", "2022-09-23", None)]
+DEMO_OFFICES = [("guangzhou-haizhu", "001_c110c19f1d91e6ad.txt"), ("xiamen", "003_12a697f4b0b63fff.txt"),
+                ("chengdu-gaoxin", "004_a73908009c716ec1.txt")]
 
 
 @app.command()
-def demo(as_of: Annotated[str, typer.Option(help="The demo's date, inside the document's period.")] = "2020-06-23"):
-    """The Shenzhen reform office's June 2020 cycle on its 2020 task list, the bundled directory and the sample
-    reports; messages go to the local outbox. The other sample documents belong to other offices and periods:
-    load them with `reformflow ingest` into a ledger of their own."""
+def demo():
+    """The sample offices on their own documents, messages to the local outbox: the Shenzhen reform office's
+    June 2020 cycle on its 2020 task list with the sample reports, and its September 2022 cycle on the 2022
+    plan; the Guangzhou Haizhu, Xiamen and Chengdu Gaoxin offices each with its own ledger and directory."""
+    from reformflow.core.offices import get_office
+    from reformflow.flows.assign import assign_flow
     from reformflow.flows.cycle import supervision_cycle
+    from reformflow.flows.extract import extract_flow
 
-    result = supervision_cycle([str(SAMPLES / "documents" / DEMO_DOCUMENT)], _date(as_of),
-                               str(SAMPLES / "reports-2020-06.csv"))
-    outbox = settings.outbox_dir.resolve()
+    for office, document, as_of, reports in DEMO_CYCLES:
+        result = supervision_cycle([str(SAMPLES / "documents" / document)], _date(as_of),
+                                   str(SAMPLES / reports) if reports else None, office=office)
+        _print_cycle(get_office(office).name, result)
+    for office, document in DEMO_OFFICES:
+        (extracted,) = extract_flow([str(SAMPLES / "documents" / document)], office)
+        assigned = assign_flow(office)
+        typer.echo(f"\n{get_office(office).name}: {extracted.source}: {len(extracted.added)} tasks in its own ledger, "
+                   f"{len(assigned.tasks_without_units)} waiting for the office to name their units.")
+    outbox = get_office("shenzhen").outbox_dir.resolve()
     files = sorted(outbox.rglob("*.md")) if outbox.exists() else []
+    typer.echo(f"\nOutbox of 深圳市: {outbox} ({len(files)} messages; one folder per unit)")
+
+
+def _print_cycle(office_name: str, result: dict) -> None:
     bulletin = json.loads(Path(result["bulletin"]["json"]).read_text(encoding="utf-8"))
-    typer.echo(f"\nReformFlow demo, 深圳市 {bulletin['period_label']}: {result['tasks']} tasks in the ledger, "
+    typer.echo(f"\nReformFlow demo, {office_name} {bulletin['period_label']}: {result['tasks']} tasks of the document, "
                f"{result['units_to_review']} unit mentions to review.")
     typer.echo(f"月度通报：{bulletin['headline']}")
-    typer.echo(f"  HTML:     {Path(result['bulletin']['html']).resolve()}")
-    typer.echo(f"  Markdown: {Path(result['bulletin']['markdown']).resolve()}")
-    typer.echo(f"  JSON:     {Path(result['bulletin']['json']).resolve()}")
-    typer.echo(f"  Word:     {Path(result['bulletin']['docx']).resolve()}")
-    typer.echo(f"Outbox: {outbox} ({len(files)} messages; one folder per unit)")
+    for label, key in [("HTML", "html"), ("Markdown", "markdown"), ("JSON", "json"), ("Word", "docx")]:
+        typer.echo(f"  {label + ':':<9} {Path(result['bulletin'][key]).resolve()}")
 
 
 @app.command()
@@ -245,7 +279,7 @@ def outbox_list(state: Annotated[str | None,
     from reformflow.core import db
     from reformflow.models import Message, Unit
 
-    with db.transaction() as session:
+    with db.transaction(settings.office) as session:
         query = select(Message, Unit).join(Unit, Unit.id == Message.unit_id).order_by(Message.id)
         if state:
             query = query.where(Message.state == state)
@@ -264,7 +298,7 @@ def outbox_requeue(ids: Annotated[list[int] | None, typer.Argument(help="Message
 
     if state not in ("dead", "in_doubt"):
         fail("--state is dead or in_doubt")
-    with db.transaction() as session:
+    with db.transaction(settings.office) as session:
         typer.echo(f"{requeue(session=session, state=state, ids=ids)} {state} messages queued again")
 
 

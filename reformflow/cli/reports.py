@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from reformflow.cli.output import fail, printable
+from reformflow.core.offices import get_office
 from reformflow.core.settings import settings
 
 app = typer.Typer(help="Status reports filed by agencies: files, links, the office's review.", no_args_is_help=True)
@@ -21,9 +22,9 @@ def reports_import(file: Path):
     from reformflow.supervision.reports.collect import ReportImportError, import_reports
     from reformflow.supervision.units.directory import load_directory
 
-    with db.transaction() as session:
+    with db.transaction(settings.office) as session:
         try:
-            result = import_reports(file, load_directory(settings.directory_file), session=session,
+            result = import_reports(file, load_directory(get_office().directory), session=session,
                                     timezone=settings.timezone)
         except ReportImportError as exc:
             fail(str(exc))
@@ -41,7 +42,7 @@ def reports_template(unit: Annotated[str, typer.Option(help="Unit name (as in th
     from reformflow.models import Unit
     from reformflow.supervision.reports.files import write_template
 
-    with db.transaction() as session:
+    with db.transaction(settings.office) as session:
         found = session.exec(select(Unit).where(Unit.name == unit)).first()
         if found is None:
             fail(f"no unit '{unit}' in the ledger (run `reformflow assign` first?)")
@@ -59,11 +60,11 @@ def reports_link(unit: Annotated[str, typer.Option(help="Unit name.")],
     from reformflow.flows.office import report_links
     from reformflow.models import Unit
 
-    with db.transaction() as session:
+    with db.transaction(settings.office) as session:
         found = session.exec(select(Unit).where(Unit.name == unit)).first()
     if found is None:
         fail(f"no unit '{unit}' in the ledger")
-    typer.echo(report_links().url(found.slug, period))
+    typer.echo(report_links(settings.office).url(found.slug, period))
 
 
 @app.command("review")
@@ -79,7 +80,7 @@ def reports_review(report_id: Annotated[int | None, typer.Argument(help="Report 
 
     words = {"accept": Review.ACCEPTED, "return": Review.RETURNED, "approve": Review.APPROVED,
              "reject": Review.REJECTED}
-    with db.transaction() as session:
+    with db.transaction(settings.office) as session:
         if report_id is None:
             for report, task, unit in pending_reviews(session=session):
                 extra = f"，申请延至{report.requested_deadline}" if report.requested_deadline else ""

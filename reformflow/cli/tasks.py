@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from reformflow.cli.output import fail, printable
+from reformflow.core.settings import settings
 
 app = typer.Typer(help="Tasks: doubtful readings to confirm (待确认), and what happened to a task.",
                   no_args_is_help=True)
@@ -23,7 +24,7 @@ def tasks_review():
     from reformflow.core import db
     from reformflow.models import Document, Task, TaskStage
 
-    with db.transaction() as session:
+    with db.transaction(settings.office) as session:
         rows = session.exec(select(Task, Document).join(Document, Document.id == Task.document_id)
                             .where(Task.stage == TaskStage.DRAFT, Task.removed_at.is_(None))
                             .order_by(Task.confidence, Document.source, Task.id)).all()
@@ -42,7 +43,7 @@ def tasks_confirm(source: Source, code: Code):
     from reformflow.core import db
     from reformflow.supervision.lifecycle import TransitionError, confirm
 
-    with db.transaction() as session:
+    with db.transaction(settings.office) as session:
         task = _task(session, source, code)
         try:
             confirm(task, session=session)
@@ -58,7 +59,7 @@ def tasks_history(source: Source, code: Code):
     from reformflow.models import EVENT_LABELS
     from reformflow.supervision.lifecycle import history
 
-    with db.transaction() as session:
+    with db.transaction(settings.office) as session:
         for event in history(_task(session, source, code), session=session):
             detail = f"：{event.detail}" if event.detail else ""
             typer.echo(printable(f"{event.at:%Y-%m-%d %H:%M} {EVENT_LABELS.get(event.kind, event.kind)} "

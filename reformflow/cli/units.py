@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from reformflow.cli.output import fail
+from reformflow.core.offices import get_office
 from reformflow.core.settings import settings
 
 app = typer.Typer(help="Responsible units: what needs the office's decision, and suggestions.", no_args_is_help=True)
@@ -19,7 +20,7 @@ def _load():
     from reformflow.supervision.units.resolution import load_decisions
 
     try:
-        return load_directory(settings.directory_file), load_decisions(settings.decisions_path)
+        return load_directory(get_office().directory), load_decisions(get_office().decisions_path)
     except DirectoryError as exc:
         fail(str(exc))
 
@@ -31,7 +32,7 @@ def check():
     from reformflow.supervision.units.assignment import assign_tasks
 
     directory, decisions = _load()
-    with db.transaction() as session:
+    with db.transaction(settings.office) as session:
         summary = assign_tasks(directory, decisions, session=session)
         session.rollback()  # a check changes nothing
     by_mention: dict[tuple[str, str], list] = defaultdict(list)
@@ -84,7 +85,7 @@ def suggest():
     from reformflow.core import db
     from reformflow.supervision.units.suggestions import suggest_for_ledger
 
-    with db.transaction() as session:
+    with db.transaction(settings.office) as session:
         results = suggest_for_ledger(session=session)
     if not results:
         typer.echo("no tasks without units, or no tasks with units to learn from")

@@ -1,9 +1,10 @@
-"""The database: one engine per URL for the life of the process, the schema kept by Alembic migrations, and
-the one transaction rule.
+"""The database: one engine per office for the life of the process (each office's ledger is its own database),
+the schema kept by Alembic migrations, and the one transaction rule.
 
 The rule: domain functions (supervision, notifications) never commit. Whatever starts the work — a flow task, a
-CLI command, a web request — opens `with transaction() as session:` and passes the session on by keyword; the
-block commits when it ends and rolls back when it raises, so nothing is ever half-written.
+CLI command, a web request — opens `with transaction(office) as session:` for the office it acts for and passes
+the session on by keyword; the block commits when it ends and rolls back when it raises, so nothing is ever
+half-written.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, event
 from sqlmodel import Session, create_engine
 
+from reformflow.core.offices import get_office
 from reformflow.core.settings import settings
 
 # A package resource, so that the migrations are found wherever ReformFlow is installed.
@@ -37,7 +39,7 @@ def _sqlite_pragmas(busy_timeout_ms: int):
     return apply
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=64)
 def _engine_for(url: str, busy_timeout_ms: int) -> Engine:
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
@@ -49,16 +51,17 @@ def _engine_for(url: str, busy_timeout_ms: int) -> Engine:
     return engine
 
 
-def get_engine() -> Engine:
-    """The engine for the configured database, created (and migrated to head) on first use."""
+def get_engine(office: str) -> Engine:
+    """The engine for the office's database, created (and migrated to head) on first use."""
+    url = get_office(office).db_url
     with _CREATING:  # one thread creates and migrates; Alembic's context is not thread-safe
-        return _engine_for(settings.db_url, settings.sqlite_busy_timeout_ms)
+        return _engine_for(url, settings.sqlite_busy_timeout_ms)
 
 
 @contextmanager
-def transaction() -> Iterator[Session]:
-    """One unit of work: commits when the block ends, rolls back everything if it raises."""
-    with Session(get_engine(), expire_on_commit=False) as session, session.begin():
+def transaction(office: str) -> Iterator[Session]:
+    """One unit of work in the office's ledger: commits when the block ends, rolls back everything if it raises."""
+    with Session(get_engine(office), expire_on_commit=False) as session, session.begin():
         yield session
 
 

@@ -18,14 +18,15 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="REFORMFLOW_", env_file=".env", extra="ignore")
 
     data_dir: Path = Path("var")
-    # Any SQLAlchemy URL: sqlite:///…, postgresql+psycopg://user@host/db. Default: a SQLite file in data_dir.
+    # Any SQLAlchemy URL: sqlite:///…, postgresql+psycopg://user@host/db, with `{office}` where each office's
+    # name goes (one database per office). Default: a SQLite file in each office's data folder.
     database_url: str | None = None
     sqlite_busy_timeout_ms: int = 30_000  # how long a writer waits for another before "database is locked"
     timezone: str = "Asia/Shanghai"
-    # The agency directory (units, aliases, groups, contacts). Default: the bundled sample directory.
-    directory_file: Path = SAMPLES / "directory.yaml"
-    # The office's decisions on unit mentions (review list, confirmed suggestions). Default: in data_dir.
-    decisions_file: Path | None = None
+    # The offices of this installation, each with its own ledger and directory (core/offices.py), and the one
+    # commands act on when none is named. Default: the bundled sample offices, Shenzhen first.
+    offices_file: Path = SAMPLES / "offices.yaml"
+    office: str = "shenzhen"
     # Reminder rungs in working days before the deadline; overdue tasks are reminded every N working days,
     # and escalated to the unit's supervising leader and the office after N working days overdue.
     reminder_days_before: list[int] = [15, 5, 1, 0]
@@ -94,22 +95,6 @@ class Settings(BaseSettings):
                 return key
             clock.sleep(0.01)
         raise RuntimeError(f"{path} is empty: delete it to have a new key generated")
-
-    @property
-    def decisions_path(self) -> Path:
-        return self.decisions_file or self.data_dir / "unit-decisions.yaml"
-
-    @property
-    def outbox_dir(self) -> Path:
-        return self.data_dir / "outbox"
-
-    @property
-    def bulletin_dir(self) -> Path:
-        return self.data_dir / "bulletins"
-
-    @property
-    def db_url(self) -> str:
-        return self.database_url or f"sqlite:///{(self.data_dir / 'reformflow.db').resolve()}"
 
 
 settings = Settings()

@@ -1,4 +1,5 @@
-"""Personal report links: a signed, expiring token naming one unit and one period (itsdangerous)."""
+"""Personal report links: a signed, expiring token naming one office, one of its units and one period
+(itsdangerous)."""
 
 from __future__ import annotations
 
@@ -17,21 +18,24 @@ class LinkError(ValueError):
 class LinkScope:
     unit_slug: str
     period: str
+    office: str
 
 
 @dataclass(frozen=True)
 class ReportLinks:
-    """Signs and reads the links of one installation: its key, its intake page's address, their lifetime."""
+    """Signs and reads the links of one office: the installation's key, its intake page's address, their
+    lifetime. A link names its office, so that the page opens that office's ledger and no other."""
 
     secret: str
     base_url: str
+    office: str
     valid_days: int = 45
 
     def _serializer(self) -> URLSafeTimedSerializer:
         return URLSafeTimedSerializer(self.secret, salt=SALT)
 
     def token(self, unit_slug: str, period: str) -> str:
-        return self._serializer().dumps({"u": unit_slug, "p": period})
+        return self._serializer().dumps({"o": self.office, "u": unit_slug, "p": period})
 
     def url(self, unit_slug: str, period: str) -> str:
         return f"{self.base_url.rstrip('/')}/r/{self.token(unit_slug, period)}"
@@ -43,4 +47,6 @@ class ReportLinks:
             raise LinkError("这个报送链接已过期，请使用最新提醒中的链接，或联系改革办。") from exc
         except BadSignature as exc:
             raise LinkError("这个报送链接无效，请检查是否完整复制，或联系改革办。") from exc
-        return LinkScope(data["u"], data["p"])
+        if not isinstance(data, dict) or not {"o", "u", "p"} <= data.keys():
+            raise LinkError("这个报送链接无效，请检查是否完整复制，或联系改革办。")
+        return LinkScope(data["u"], data["p"], data["o"])

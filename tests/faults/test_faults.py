@@ -112,12 +112,13 @@ def test_the_database_locked_by_another_writer(tmp_path, smtp_server, monkeypatc
 
 
 CHILD = textwrap.dedent("""
+    from functools import partial
     from reformflow.core import db
     from reformflow.flows.office import sender
     from reformflow.notifications.outbox import dispatch, due_message_ids
-    with db.transaction() as session:
+    with db.transaction("shenzhen") as session:
         ids = due_message_ids(session=session)
-    dispatch(ids, transaction=db.transaction, max_attempts=3, sender=sender())
+    dispatch(ids, transaction=partial(db.transaction, "shenzhen"), max_attempts=3, sender=sender("shenzhen"))
 """)
 
 
@@ -138,7 +139,8 @@ def test_sigkill_mid_dispatch_and_restart(session, tmp_path, smtp_server, monkey
 
     mailbox.handle_DATA = hangs_on_the_third
     ids = build(session, tmp_path, port)
-    child = subprocess.Popen([sys.executable, "-c", CHILD], env={**os.environ, "REFORMFLOW_DATA_DIR": str(data_dir)})
+    child = subprocess.Popen([sys.executable, "-c", CHILD],
+                             env={**os.environ, "REFORMFLOW_DATA_DIR": str(data_dir.parent)})
     deadline = time.monotonic() + 30
     while len(arrived) < 3 and time.monotonic() < deadline:
         time.sleep(0.1)

@@ -27,7 +27,7 @@ def test_the_bulletin_is_emailed_once_with_its_word_notice(data_dir, tmp_path, s
         session.commit()
     monkeypatch.setattr(common, "office_now", lambda: datetime(2020, 7, 1, 9, 5, tzinfo=ZoneInfo("Asia/Shanghai")))
 
-    result = monthly_bulletin("2020-06", date(2020, 6, 30))
+    result = monthly_bulletin(period="2020-06", as_of=date(2020, 6, 30))
     assert result["totals"]["overdue"] == 1 and result["version"] == 1
     (_, recipients, content), = mailbox.messages
     parsed = email.message_from_bytes(content)
@@ -36,5 +36,5 @@ def test_the_bulletin_is_emailed_once_with_its_word_notice(data_dir, tmp_path, s
     html = next(p for p in parsed.walk() if p.get_content_type() == "text/html").get_payload(decode=True)
     assert "优化营商环境改革任务月度通报" in html.decode("utf-8")
 
-    again = monthly_bulletin("2020-06", date(2020, 6, 30))
+    again = monthly_bulletin(period="2020-06", as_of=date(2020, 6, 30))
     assert again["version"] == 1 and len(mailbox.messages) == 1  # same numbers: same version, no second email

@@ -26,7 +26,7 @@ def test_two_task_workers_deliver_each_batch_once(session, tmp_path, data_dir, m
     monkeypatch.setattr(settings, "task_queue", True)
     monkeypatch.setattr(settings, "escalate_after_days_overdue", 1000)
     monkeypatch.setattr(common, "office_now", lambda: datetime(2020, 6, 23, 10, tzinfo=ZoneInfo("Asia/Shanghai")))
-    result = reminder_sweep(DAY)
+    result = reminder_sweep(as_of=DAY)
     assert (result["queued"], result["sent"], result["batches"]) == (120, 0, 3)  # returned once queued
 
     workers = [threading.Thread(target=lambda: asyncio.run(aserve(common.deliver_batch, timeout=120)), daemon=True)

@@ -20,7 +20,8 @@ from sqlmodel import select
 
 from reformflow.cli.main import sample_documents
 from reformflow.core import db
-from reformflow.core.settings import SAMPLES, settings
+from reformflow.core.offices import get_office
+from reformflow.core.settings import settings
 from reformflow.deployments.schedules import as_deployment, build_deployments
 from reformflow.deployments.serve import start_server
 from reformflow.flows.events import emit_submitted
@@ -107,7 +108,7 @@ def stack(tmp_path, monkeypatch):
         process.terminate()
     for process in processes:
         process.wait(timeout=30)
-    db.get_engine().dispose()
+    db.get_engine("shenzhen").dispose()
     for name in (prefect_db, ledger_db):
         drop_database(name)
 
@@ -117,7 +118,8 @@ def test_scheduled_run_once_trigger_once_batches_once(stack, tmp_path):
     with new_session() as session:
         seed = next(p for p in sample_documents() if p.name.startswith("002"))
         store_document(extract_file(seed), session=session)
-        assign_tasks(load_directory(SAMPLES / "directory.yaml"), load_decisions(tmp_path / "d.yaml"), session=session)
+        assign_tasks(load_directory(get_office("shenzhen").directory), load_decisions(tmp_path / "d.yaml"),
+                     session=session)
         session.commit()
     with temporary_settings(updates={PREFECT_API_URL: api}):
         sweep = as_deployment(reminder_sweep, name="every-minute", parameters={"as_of": "2020-06-23"},
@@ -138,7 +140,7 @@ def test_scheduled_run_once_trigger_once_batches_once(stack, tmp_path):
             assert total > 30
             wait_for(lambda: all_sent(), 120, "delivery of every batch by the task workers")
             assert {m.attempts for m in session.exec(select(Message))} == {1}  # each message delivered once
-        assert len(list((tmp_path / "var" / "outbox").rglob("*.md"))) == total
+        assert len(list((tmp_path / "var" / "shenzhen" / "outbox").rglob("*.md"))) == total
         states = httpx.get(f"{api}/flow_run_states/", params={"flow_run_id": first["id"]}, timeout=10).json()
         assert [s["type"] for s in states].count("RUNNING") == 1  # one worker ran it, once
 
@@ -146,9 +148,9 @@ def test_scheduled_run_once_trigger_once_batches_once(stack, tmp_path):
             unit = session.exec(select(Unit).where(Unit.name == "市市场监管局")).one()
             item = session.exec(select(Task).where(Task.code == "1")).one()
             report = store_submission(item, unit, "2020-06", Submission("completed", 100, "已上线。", "", "", None),
-                                      None, session=session, evidence_dir=tmp_path / "var" / "evidence")
+                                      None, session=session, evidence_dir=tmp_path / "var" / "shenzhen" / "evidence")
             session.commit()
-        emit_submitted(report.id)
+        emit_submitted("shenzhen", report.id)
         wait_for(lambda: runs_of(trigger_id, "COMPLETED"), 120, "the ingest-report trigger")
         time.sleep(5)
         assert len(runs_of(trigger_id)) == 1  # fired once

@@ -201,7 +201,7 @@ def runs(inputs, tmp_path_factory):
     ingested = ingest.communicate(timeout=180)
     assert extract.returncode == 0, extracted[1]
     assert ingest.returncode == 0, ingested[1]
-    with sqlite3.connect(home / "var" / "reformflow.db") as db:
+    with sqlite3.connect(home / "var" / "shenzhen" / "reformflow.db") as db:  # the default office's ledger
         rows = db.execute("SELECT document.source, task.code, task.lead_mentions, task.co_mentions, task.deadline "
                           "FROM task JOIN document ON task.document_id = document.id").fetchall()
     stored: dict[str, dict] = {}

@@ -7,6 +7,7 @@ from sqlmodel import select
 
 from reformflow.core import db
 from reformflow.core.calendar import WorkingCalendar
+from reformflow.core.settings import settings
 from reformflow.models import Message, Task, TaskStage
 from reformflow.supervision.reminders.plan import ReminderPolicy
 from reformflow.supervision.reminders.sweep import queue_reminders
@@ -122,7 +123,7 @@ def test_two_sweeps_at_once_queue_each_message_once(reminder_ledger):
     results = []
 
     def run():
-        with db.transaction() as own:  # as the flow task runs it: the lock is held until the commit
+        with db.transaction(settings.office) as own:  # as the flow task runs it: the lock is held until the commit
             results.append(sweep(own, TUESDAY))
 
     threads = [threading.Thread(target=run) for _ in range(2)]
