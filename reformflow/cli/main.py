@@ -245,7 +245,8 @@ def demo():
     for office, document in DEMO_OFFICES:
         (extracted,) = extract_flow([str(SAMPLES / "documents" / document)], office)
         assigned = assign_flow(office)
-        typer.echo(f"\n{get_office(office).name}: {extracted.source}: {len(extracted.added)} tasks in its own ledger, "
+        tasks = len(extracted.added) + len(extracted.changed) + extracted.unchanged
+        typer.echo(f"\n{get_office(office).name}: {extracted.source}: {tasks} tasks in its own ledger, "
                    f"{len(assigned.tasks_without_units)} waiting for the office to name their units.")
     outbox = get_office("shenzhen").outbox_dir.resolve()
     files = sorted(outbox.rglob("*.md")) if outbox.exists() else []

@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from reformflow.core.calendar import WorkingCalendar
 from reformflow.models import Assignment, Document, Review, Role, StatusReport, Task, TaskStage, TaskStatus, Unit
 from reformflow.supervision.bulletin.areas import canonical_areas
+from reformflow.supervision.lifecycle import issued
 from reformflow.supervision.status import (
     COUNTED_ONCE,
     DEFINITIONS,
@@ -59,7 +60,7 @@ class _Ledger:
 def _load(period: str, as_of: date, session: Session, zone: ZoneInfo) -> _Ledger:
     rows = [(t, d) for t, d in session.exec(select(Task, Document).join(Document, Document.id == Task.document_id)
                                             .where(Task.removed_at.is_(None)).order_by(Document.source, Task.id))
-            if (d.issued_on or d.imported_at.date()) <= as_of]  # a document issued later is not yet in force
+            if issued(d) <= as_of]
     ledger = _Ledger(rows, {u.id: u for u in session.exec(select(Unit))})
     for assignment in session.exec(select(Assignment)):
         ledger.assignments[assignment.task_id].append(assignment)
@@ -85,8 +86,7 @@ def compute_bulletin(period: str, as_of: date, *, session: Session, calendar: Wo
     for task, document in ledger.rows:
         assigned = ledger.assignments[task.id]
         task_reported = any((task.id, a.unit_id) in reported for a in assigned)
-        issued = document.issued_on or document.imported_at.date()
-        verdict = judge(task, issued=issued, as_of=as_of, reported=task_reported, calendar=calendar)
+        verdict = judge(task, issued=issued(document), as_of=as_of, reported=task_reported, calendar=calendar)
         due_report = verdict.light not in (Light.CLOSED, Light.UNASSIGNED, Light.DRAFT)
         for bucket in (totals, per_area[areas[task.area or ""]], per_doc[document.title]):
             bucket["tasks"] += 1

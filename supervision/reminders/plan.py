@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from reformflow.core.calendar import WorkingCalendar
 from reformflow.models import Assignment, Document, ReminderLog, Task, Unit
-from reformflow.supervision.lifecycle import OPEN_STAGES
+from reformflow.supervision.lifecycle import OPEN_STAGES, in_force
 
 
 @dataclass(frozen=True)
@@ -73,8 +73,7 @@ def _open_assignments(session: Session, as_of: date):
              .join(Document, Document.id == Task.document_id)
              .where(Task.removed_at.is_(None), Task.stage.in_(OPEN_STAGES),
                     or_(Task.deadline.is_not(None), Task.extended_deadline.is_not(None)),
-                    # a document not yet issued on the day is not yet in force
-                    or_(Document.issued_on.is_(None), Document.issued_on <= as_of))
+                    in_force(as_of))
              .order_by(Unit.name, Task.deadline, Task.id))
     return session.exec(query)
 

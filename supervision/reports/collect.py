@@ -27,7 +27,7 @@ from reformflow.models import (
     take_lock,
 )
 from reformflow.notifications.outbox import enqueue_rendered, unit_channels
-from reformflow.supervision.lifecycle import OPEN_STAGES, on_report
+from reformflow.supervision.lifecycle import OPEN_STAGES, in_force, on_report
 from reformflow.supervision.reports.files import COLUMN_LABELS, ReportFileError, read_rows
 from reformflow.supervision.reports.links import ReportLinks
 from reformflow.supervision.units.directory import Directory
@@ -184,7 +184,8 @@ def queue_chases(as_of: date, *, session: Session, cutoff_day: int, days_before:
     pending: dict[int, tuple[Unit, list[ChaseLine]]] = {}
     query = (select(Assignment, Task, Unit, Document).join(Task, Task.id == Assignment.task_id)
              .join(Unit, Unit.id == Assignment.unit_id).join(Document, Document.id == Task.document_id)
-             .where(Task.removed_at.is_(None), Task.stage.in_(OPEN_STAGES)).order_by(Unit.name, Task.id))
+             .where(Task.removed_at.is_(None), Task.stage.in_(OPEN_STAGES), in_force(as_of))
+             .order_by(Unit.name, Task.id))
     for assignment, task, unit, document in session.exec(query):
         if (task.id, unit.id) not in reported:
             line = ChaseLine(document.title, task.code, task.title, assignment.role)

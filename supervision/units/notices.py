@@ -9,13 +9,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from reformflow.core.calendar import WorkingCalendar
 from reformflow.models import Assignment, Document, MessageKind, ReminderLog, Task, Unit
 from reformflow.notifications.outbox import enqueue_rendered, unit_channels
-from reformflow.supervision.lifecycle import OPEN_STAGES
+from reformflow.supervision.lifecycle import OPEN_STAGES, in_force
 from reformflow.supervision.reports.links import ReportLinks
 
 ACK_CHASED = "ack-chase"  # the ReminderLog rung that marks a (task, unit) chased for its acknowledgement
@@ -36,7 +35,7 @@ def _open_assignments(session: Session, as_of: date, *condition):
     query = (select(Assignment, Task, Unit, Document).join(Task, Task.id == Assignment.task_id)
              .join(Unit, Unit.id == Assignment.unit_id).join(Document, Document.id == Task.document_id)
              .where(Task.removed_at.is_(None), Task.stage.in_(OPEN_STAGES),
-                    or_(Document.issued_on.is_(None), Document.issued_on <= as_of), *condition)
+                    in_force(as_of), *condition)
              .order_by(Unit.name, Document.source, Task.id))
     return session.exec(query)
 

@@ -6,8 +6,11 @@ from sqlmodel import select
 
 from reformflow.core.calendar import WorkingCalendar
 from reformflow.models import Message, StatusReport, Task, Unit
+from reformflow.supervision.ledger import store_document
 from reformflow.supervision.reports.collect import ReportImportError, import_reports, queue_chases
-from tests.factories import ledger, links, task
+from reformflow.supervision.units.assignment import assign_tasks
+from reformflow.supervision.units.directory import load_directory
+from tests.factories import document, ledger, links, no_decisions, outbox_units, task
 
 HEADER = "source,code,unit,status,progress,note,reported_at\n"
 
@@ -120,3 +123,17 @@ def test_text_that_looks_like_a_formula_stays_text_in_the_sheet(session, tmp_pat
     cell = next(c for row in load_workbook(path).active.iter_rows() for c in row
                 if isinstance(c.value, str) and "HYPERLINK" in c.value)
     assert cell.data_type == "s"  # text, not a formula Excel would evaluate
+
+
+def test_a_document_not_yet_issued_is_not_chased(session, tmp_path):
+    """The same rule as reminders and the bulletin: a list issued after the day is not yet in force."""
+    ledger(session, tmp_path, [task("1", ["市公安局"], deadline=date(2020, 6, 30))],
+           units=outbox_units("市公安局", "市统计局"))
+    store_document(document([task("9", ["市统计局"]), task("8", ["市公安局"])], source="2022.txt",
+                            issued_on=date(2022, 6, 1)), session=session)
+    assign_tasks(load_directory(tmp_path / "directory.yaml"), no_decisions(), session=session)
+    queued = queue_chases(date(2020, 6, 22), session=session, cutoff_day=25, days_before=5,
+                          calendar=WorkingCalendar(), links=links())
+    chase = session.exec(select(Message).where(Message.kind == "chase")).one()  # 市统计局 has nothing in force
+    assert queued == [chase.idempotency_key] and "市公安局" in chase.subject
+    assert "1项改革任务未报送" in chase.body and "2022.txt" not in chase.body
