@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from reformflow.supervision.reports.periods import period_start
+
 SALT = "reformflow-report-link"
 
 
@@ -31,6 +33,7 @@ class ReportLinks:
         return URLSafeTimedSerializer(self.secret, salt=SALT)
 
     def token(self, unit_slug: str, period: str) -> str:
+        period_start(period)  # a link for a month that does not exist is never signed
         return self._serializer().dumps({"u": unit_slug, "p": period})
 
     def url(self, unit_slug: str, period: str) -> str:
@@ -43,4 +46,8 @@ class ReportLinks:
             raise LinkError("这个报送链接已过期，请使用最新提醒中的链接，或联系改革办。") from exc
         except BadSignature as exc:
             raise LinkError("这个报送链接无效，请检查是否完整复制，或联系改革办。") from exc
+        try:  # signed by an older version, or by hand with the key: the period is checked all the same
+            period_start(data["p"])
+        except ValueError as exc:
+            raise LinkError(f"{exc}这个报送链接无法使用，请联系改革办。") from exc
         return LinkScope(data["u"], data["p"])
