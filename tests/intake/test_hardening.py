@@ -142,11 +142,13 @@ def test_the_form_cookie_is_secure_in_production(site, session, monkeypatch):
 # A real server: what matters is when the body is read, and what uvicorn writes to its log.
 
 def raw_post(port: int, path: str, length: int, cookie: str = "") -> str:
-    """Sends the headers of a `length`-byte upload and 64 KiB of it, then reads what the server says."""
+    """Sends the headers of a `length`-byte upload and its first 64 KiB, then reads what the server says (a server
+    that reads the body before answering keeps waiting for the rest, and the socket times out)."""
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
         head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=x\r\n"
                 f"Content-Length: {length}\r\n{'Cookie: ' + cookie + chr(13) + chr(10) if cookie else ''}\r\n")
-        sock.sendall(head.encode() + b"0" * 65536)
+        upload = b'--x\r\nContent-Disposition: form-data; name="evidence"; filename="a.pdf"\r\n\r\n%PDF'
+        sock.sendall(head.encode() + upload + b"0" * 65536)
         answer = b""
         while b"\r\n\r\n" not in answer or len(answer.partition(b"\r\n\r\n")[2]) < _length(answer):
             chunk = sock.recv(65536)
