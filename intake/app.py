@@ -73,10 +73,12 @@ def create_app(after_submit=None, today=office_today) -> FastAPI:
     # Plain `def` handlers: the database work blocks, so FastAPI runs them in its thread pool. Each request is
     # one transaction, opened here and passed on.
     @app.get("/r/{token}", response_class=HTMLResponse)
-    def unit_page(request: Request, token: str, saved: int | None = None, open: int | None = None):
+    def unit_page(request: Request, token: str, saved: str = "", open: str = ""):
         with db.transaction() as session:
             scope, refusal = _scope(token, session=session)
-            return refusal or _render(request, token, scope, session=session, saved=saved, opened=open)
+            # Which task to show opened: anything but a number (a mangled link) opens none rather than failing.
+            return refusal or _render(request, token, scope, session=session, saved=_task_number(saved),
+                                      opened=_task_number(open))
 
     @app.post("/r/{token}/tasks/{task_id}", response_class=HTMLResponse)
     def submit(request: Request, token: str, task_id: int, form: Annotated[dict[str, str], Depends(_text_fields)],
@@ -153,6 +155,10 @@ def _submit(request: Request, token: str, task_id: int, form: dict[str, str], cs
                                   session=session, evidence_dir=settings.data_dir / "evidence")
     request.app.state.after_submit(report.id)  # after the commit: the flow it starts must see the report
     return _saved(token, task_id)
+
+
+def _task_number(text: str) -> int | None:
+    return int(text) if text.isdigit() else None
 
 
 def _saved(token: str, task_id: int) -> RedirectResponse:
@@ -234,6 +240,7 @@ def _render(request: Request, token: str, scope: LinkScope, *, session, errors=N
         "error_summary": page.error_summary(groups, errors or {}), "zone": ZoneInfo(settings.timezone),
         "cutoff": cutoff, "cutoff_moved_from": nominal if nominal != cutoff else None,
         "total": sum(len(members) for members in groups.values()), "legend": page.legend(due_soon),
+        "unacknowledged": sum(not card.acknowledged for members in groups.values() for card in members),
         "unit_names": [u.name for u in session.exec(select(Unit).where(~Unit.is_office, ~Unit.is_leader)
                                                     .order_by(Unit.name))],
     }, status_code=status)

@@ -84,6 +84,10 @@ def test_an_agency_files_its_report_in_a_real_browser(server, session, tmp_path)
         assert "已提交，谢谢" in page.locator(".saved").inner_text()
         assert page_width(page) <= PHONE["width"]
         page.screenshot(path=str(screenshots / "intake-submitted.png"), full_page=True)
+        desktop = browser.new_page(viewport={"width": 1280, "height": 900})
+        desktop.goto(page.url)
+        assert desktop.locator("details.task[open] .saved").is_visible()
+        desktop.screenshot(path=str(screenshots / "intake-desktop.png"), full_page=True)
         browser.close()
     assert blocked == []  # the style sheet loads under the page's CSP
     report = session.exec(select(StatusReport)).one()

@@ -118,3 +118,9 @@ def test_a_link_for_a_month_that_does_not_exist_opens_no_page(site, session, per
     assert page.status_code == 403 and f"报送期“{period}”不是有效的年月" in page.text
     with pytest.raises(ValueError, match="不是有效的年月"):
         report_links().token(unit_named(session, "市公安局").slug, period)
+
+
+def test_a_mangled_saved_or_open_parameter_still_shows_the_page(site, session):
+    page, soup = police_page(site, session, saved="abc", open="1;drop")
+    assert page.status_code == 200 and not soup.select("details.task[open]")
+    assert "（6 项待签收）" in soup.select_one("p.meta").get_text()
