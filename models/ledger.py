@@ -1,11 +1,13 @@
 """The work ledger (工作台账): documents, tasks, units, assignments, the outbox, reports, bulletins.
 
 Unique constraints sit wherever a duplicate would be a bug: a task per (document, code), an assignment
-per (task, unit), a message per idempotency key, a report per (task, unit, period, submitted_at).
+per (task, unit), a message per idempotency key, a report per (task, unit, period, submitted_at) and per
+(unit, web form key).
 """
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, date, datetime
 
 from sqlalchemy import JSON, Column, Text, UniqueConstraint
@@ -153,7 +155,8 @@ class Message(SQLModel, table=True):
 
 
 class StatusReport(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("task_id", "unit_id", "period", "submitted_at"),)
+    __table_args__ = (UniqueConstraint("task_id", "unit_id", "period", "submitted_at"),
+                      UniqueConstraint("unit_id", "submission_key"))
 
     id: int | None = Field(default=None, primary_key=True)
     task_id: int = Field(foreign_key="task.id", index=True)
@@ -171,12 +174,16 @@ class StatusReport(SQLModel, table=True):
     review: str | None = None
     review_comment: str | None = None
     reviewed_at: datetime | None = None
+    # The web form's one-time key: a replayed or double-clicked form is stored once (imports have none).
+    submission_key: str | None = None
 
 
 class Evidence(SQLModel, table=True):
     """A file attached to a report, stored under its hash; served back only as a download."""
 
     id: int | None = Field(default=None, primary_key=True)
+    # What links name: random, so that nobody can walk the files by counting.
+    public_id: str = Field(default_factory=lambda: secrets.token_urlsafe(18), unique=True)
     report_id: int = Field(foreign_key="statusreport.id", index=True)
     file_name: str  # as uploaded, for display
     stored_as: str  # sha256 of the content

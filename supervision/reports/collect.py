@@ -30,6 +30,7 @@ from reformflow.notifications.outbox import enqueue_rendered, unit_channels
 from reformflow.supervision.lifecycle import OPEN_STAGES, in_force, on_report
 from reformflow.supervision.reports.files import COLUMN_LABELS, ReportFileError, read_rows
 from reformflow.supervision.reports.links import ReportLinks
+from reformflow.supervision.reports.periods import report_cutoff
 from reformflow.supervision.units.directory import Directory
 
 _STATUS_BY_WORD = {**{key: key for key in STATUS_LABELS}, **{label: key for key, label in STATUS_LABELS.items()}}
@@ -176,7 +177,8 @@ def queue_chases(as_of: date, *, session: Session, cutoff_day: int, days_before:
                  calendar: WorkingCalendar) -> list[str]:
     """Nudge units with open tasks (standing ones included) and no report this period, on the working days
     within `days_before` working days of the cut-off. Once per unit, period and channel."""
-    period, cutoff = as_of.strftime("%Y-%m"), as_of.replace(day=cutoff_day)
+    period = as_of.strftime("%Y-%m")
+    cutoff = report_cutoff(period, cutoff_day, calendar)
     if as_of > cutoff or not calendar.is_workday(as_of) or calendar.workdays_until(as_of, cutoff) > days_before:
         return []
     take_lock("report-chase", session=session)

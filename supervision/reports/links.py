@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from reformflow.supervision.reports.periods import period_start
+
 SALT = "reformflow-report-link"
 
 
@@ -35,6 +37,7 @@ class ReportLinks:
         return URLSafeTimedSerializer(self.secret, salt=SALT)
 
     def token(self, unit_slug: str, period: str) -> str:
+        period_start(period)  # a link for a month that does not exist is never signed
         return self._serializer().dumps({"o": self.office, "u": unit_slug, "p": period})
 
     def url(self, unit_slug: str, period: str) -> str:
@@ -49,4 +52,8 @@ class ReportLinks:
             raise LinkError("这个报送链接无效，请检查是否完整复制，或联系改革办。") from exc
         if not isinstance(data, dict) or not {"o", "u", "p"} <= data.keys():
             raise LinkError("这个报送链接无效，请检查是否完整复制，或联系改革办。")
+        try:  # signed by an older version, or by hand with the key: the period is checked all the same
+            period_start(data["p"])
+        except ValueError as exc:
+            raise LinkError(f"{exc}这个报送链接无法使用，请联系改革办。") from exc
         return LinkScope(data["u"], data["p"], data["o"])

@@ -11,7 +11,18 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from reformflow.models import STATUS_LABELS, Evidence, MessageKind, Review, StatusReport, Task, TaskStatus, Unit, utcnow
+from reformflow.models import (
+    STATUS_LABELS,
+    Assignment,
+    Evidence,
+    MessageKind,
+    Review,
+    StatusReport,
+    Task,
+    TaskStatus,
+    Unit,
+    utcnow,
+)
 from reformflow.notifications.outbox import enqueue_rendered, unit_channels
 from reformflow.supervision.lifecycle import TransitionError, needs_review, on_report
 from reformflow.supervision.lifecycle import review as lifecycle_review
@@ -88,11 +99,13 @@ def check_evidence(name: str, head: bytes, size: int, limit: int) -> str | None:
 
 
 def store_submission(task: Task, unit: Unit, period: str, submission: Submission, evidence: tuple[str, bytes] | None,
-                     *, session: Session, evidence_dir: Path) -> StatusReport:
+                     *, session: Session, evidence_dir: Path, key: str | None = None) -> StatusReport:
+    """`key` is the form's one-time key: storing the same key twice for a unit violates a unique constraint, so a
+    double-click racing past `submitted_with` is stored once all the same."""
     report = StatusReport(task_id=task.id, unit_id=unit.id, period=period, status=submission.status,
                           progress=submission.progress, narrative=submission.narrative, problems=submission.problems,
                           next_steps=submission.next_steps, requested_deadline=submission.requested_deadline,
-                          submitted_at=utcnow(), source="web")
+                          submitted_at=utcnow(), source="web", submission_key=key)
     session.add(report)
     session.flush()
     if evidence is not None:
@@ -106,6 +119,27 @@ def store_submission(task: Task, unit: Unit, period: str, submission: Submission
                              content_type="application/octet-stream", size=len(content)))
     on_report(report, session=session)
     return report
+
+
+def submitted_with(unit: Unit, key: str, *, session: Session) -> StatusReport | None:
+    """The report a unit already filed with this form key: a replayed or double-clicked form."""
+    return session.exec(select(StatusReport).where(StatusReport.unit_id == unit.id,
+                                                   StatusReport.submission_key == key)).first()
+
+
+def evidence_visible_to(unit: Unit, public_id: str, period: str, *, session: Session) -> Evidence | None:
+    """An evidence file the unit may download with its link for this period: its own report's, or, on a task it
+    leads, its co-units'. Any other file is as if it did not exist."""
+    row = session.exec(select(Evidence, StatusReport).join(StatusReport, StatusReport.id == Evidence.report_id)
+                       .where(Evidence.public_id == public_id, StatusReport.period == period)).first()
+    if row is None:
+        return None
+    evidence, report = row
+    if report.unit_id == unit.id:
+        return evidence
+    role = session.exec(select(Assignment.role).where(Assignment.unit_id == unit.id,
+                                                      Assignment.task_id == report.task_id)).first()
+    return evidence if role == "lead" else None
 
 
 def ingest_report(report_id: int, *, session: Session) -> list[str]:

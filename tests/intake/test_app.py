@@ -1,6 +1,7 @@
 """The intake page through its HTTP interface: what an agency sees and what it is refused."""
 
 import re
+import secrets
 from datetime import date
 
 import pytest
@@ -40,7 +41,9 @@ def open_page(client, token):
 
 
 def post(client, token, task, csrf, files=None, **fields):
-    data = {"csrf": csrf, "status": "in_progress", "progress": "60", "narrative": "已完成系统开发。", **fields}
+    """A form as the page renders it: each rendering carries a new one-time key."""
+    data = {"csrf": csrf, "key": secrets.token_urlsafe(24), "status": "in_progress", "progress": "60",
+            "narrative": "已完成系统开发。", **fields}
     return client.post(f"/r/{token}/tasks/{task}", data=data, files=files, follow_redirects=False)
 
 
@@ -131,7 +134,7 @@ def test_invalid_input_is_shown_inline_and_nothing_is_stored(site, session, fiel
     ("tool.exe", b"MZ\x90\x00", "不接受 .exe 文件"),
     ("page.html", b"<script>alert(1)</script>", "不接受 .html 文件"),
     ("fake.pdf", b"<html>not a pdf", "不是真正的 .pdf 文件"),
-    ("huge.pdf", b"%PDF" + b"0" * (50 * 1024 * 1024), "文件过大"),
+    ("big.pdf", b"%PDF" + b"0" * (10 * 1024 * 1024), "文件过大"),  # over 10 MB, within the request limit
 ])
 def test_bad_uploads_are_refused(site, session, name, content, message):
     token = make_token(unit_slug(session, "市公安局"), PERIOD)
@@ -146,12 +149,12 @@ def test_evidence_is_stored_and_only_ever_downloaded(site, session):
     _, csrf = open_page(site, token)
     post(site, token, task_id(session, "1"), csrf, files={"evidence": ("验收报告.pdf", b"%PDF-1.4 report")})
     evidence = session.exec(select(Evidence)).one()
-    download = site.get(f"/r/{token}/evidence/{evidence.id}")
+    download = site.get(f"/r/{token}/evidence/{evidence.public_id}")
     assert download.content == b"%PDF-1.4 report"
     assert download.headers["content-type"] == "application/octet-stream"
     assert download.headers["content-disposition"].startswith("attachment")
     other = make_token("nobody", PERIOD)  # a unit that is not in the directory
-    assert site.get(f"/r/{other}/evidence/{evidence.id}").status_code == 403
+    assert site.get(f"/r/{other}/evidence/{evidence.public_id}").status_code == 403
 
 
 def test_script_in_a_narrative_is_escaped_on_the_page(site, session):
