@@ -1,11 +1,14 @@
-"""Chat robots against a local HTTP server standing in for WeCom, DingTalk and Feishu, table-driven."""
+"""Chat robots against a local HTTP server standing in for WeCom, DingTalk and Feishu, table-driven: what is
+POSTed is the rendered request, byte for byte, and the platform's error code decides whether it was sent."""
 
 import json
 
 import pytest
 
 from reformflow.notifications.message import OutgoingMessage
+from reformflow.notifications.render import render_for_channel
 from reformflow.notifications.send import send
+from tests.notifications.chat_cases import PLATFORMS, office_escalation, reminder
 
 MESSAGE = OutgoingMessage("【改革任务提醒】市公安局", "| 序号 | 任务 |\n|---|---|\n| 1 | 升级平台 |\n")
 ROBOTS = [
@@ -25,15 +28,30 @@ def url_for(server, directory_url: str) -> str:
 
 
 @pytest.mark.parametrize(("name", "url", "path", "ok", "refusal"), ROBOTS)
-def test_a_delivered_message_reaches_the_robot(httpserver, name, url, path, ok, refusal):
-    httpserver.expect_oneshot_request(path, method="POST").respond_with_json(ok)
-    assert send(url_for(httpserver, url), MESSAGE).ok
-    request, _ = httpserver.log[0]
-    assert "升级平台" in json.dumps(request.get_json(), ensure_ascii=False)
+@pytest.mark.parametrize("template", ["reminder", "escalation"])
+def test_the_robot_receives_the_rendered_request_byte_for_byte(httpserver, name, url, path, ok, refusal, template):
+    context = reminder(60) if template == "reminder" else office_escalation()
+    parts = render_for_channel(template, name, **context)
+    httpserver.expect_request(path, method="POST").respond_with_json(ok)
+    assert all(send(url_for(httpserver, url), part).ok for part in parts)
+    assert len(httpserver.log) == len(parts)
+    for (request, _), part in zip(httpserver.log, parts, strict=True):
+        posted = request.get_json()
+        assert posted == json.loads(part.body) and PLATFORMS[name](posted) == []
+        assert request.headers["Content-Type"] == "application/json; charset=utf-8"
+        assert len(request.get_data()) <= 20_000  # what the platforms count: UTF-8, not \\u escapes
     if name == "dingtalk":
         assert request.args["access_token"] == "TOKEN1" and request.args["sign"]
     if name == "wecom":
         assert request.args["key"] == "KEY1"
+
+
+@pytest.mark.parametrize(("name", "url", "path", "ok", "refusal"), ROBOTS)
+def test_markdown_queued_before_per_platform_rendering_still_goes_out(httpserver, name, url, path, ok, refusal):
+    httpserver.expect_oneshot_request(path, method="POST").respond_with_json(ok)
+    assert send(url_for(httpserver, url), MESSAGE).ok
+    posted = httpserver.log[0][0].get_json()
+    assert PLATFORMS[name](posted) == [] and "升级平台" in json.dumps(posted, ensure_ascii=False)
 
 
 @pytest.mark.parametrize(("name", "url", "path", "ok", "refusal"), ROBOTS)
