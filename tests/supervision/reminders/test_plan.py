@@ -115,7 +115,7 @@ def test_a_long_digest_is_one_chat_message_with_the_most_urgent_tasks_and_a_link
     assert sorted(messages) == ["feishu", "wecom"] and len([k for k in plan.queued if "reminder" in k]) == 2
     wecom = json.loads(messages["wecom"].body)["markdown_v2"]["content"]
     card = json.dumps(json.loads(messages["feishu"].body)["card"], ensure_ascii=False)
-    assert len(wecom.encode()) <= 4096 and "| 序号 | 任务 | 职责 | 完成时限 | 状态 |" in wecom
+    assert len(wecom.encode()) <= 4096 and "| 序号 | 任务 | 职责 | 时限 | 工作日 |" in wecom
     link = links().url(session.get(Unit, messages["wecom"].unit_id).slug, "2020-06").rsplit(".", 2)[0]  # not its time
     for text in (wecom, card):
         shown = {n for n in range(1, 61) if f"第{n}项改革任务" in text}
