@@ -77,7 +77,7 @@ def dingtalk_problems(payload: dict) -> list[str]:
         problems.append("DingTalk Markdown renders no tables")
     if len(encode(payload)) > 20_000:
         problems.append(f"request body is {len(encode(payload))} bytes, over 20000")
-    if kind == "actionCard" and not payload[kind]["singleURL"].startswith("https://"):
+    if kind == "actionCard" and not payload[kind]["singleURL"].startswith(("http://", "https://")):
         problems.append("the button opens no web page")
     return problems
 
@@ -88,7 +88,7 @@ def feishu_problems(payload: dict) -> list[str]:
         if element["tag"] == "markdown" and any(line.startswith("|") for line in element["content"].splitlines()):
             problems.append("card JSON 1.0 Markdown renders no tables")
         for action in element.get("actions", []):
-            if not action["url"].startswith("https://"):
+            if not action["url"].startswith(("http://", "https://")):
                 problems.append("the button opens no web page")
     if len(encode(payload)) > 20_000:
         problems.append(f"request body is {len(encode(payload))} bytes, over 20000")

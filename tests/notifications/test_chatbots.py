@@ -2,12 +2,19 @@
 POSTed is the rendered request, byte for byte, and the platform's error code decides whether it was sent."""
 
 import json
+from datetime import date
 
 import pytest
+from sqlmodel import select
 
+from reformflow.core.calendar import WorkingCalendar
+from reformflow.models import Message
 from reformflow.notifications.message import OutgoingMessage
 from reformflow.notifications.render import render_for_channel
 from reformflow.notifications.send import send
+from reformflow.supervision.reminders.plan import ReminderPolicy
+from reformflow.supervision.reminders.sweep import queue_reminders
+from tests.factories import deliver, ledger, links, task
 from tests.notifications.chat_cases import PLATFORMS, office_escalation, reminder
 
 MESSAGE = OutgoingMessage("【改革任务提醒】市公安局", "| 序号 | 任务 |\n|---|---|\n| 1 | 升级平台 |\n")
@@ -44,6 +51,21 @@ def test_the_robot_receives_the_rendered_request_byte_for_byte(httpserver, name,
         assert request.args["access_token"] == "TOKEN1" and request.args["sign"]
     if name == "wecom":
         assert request.args["key"] == "KEY1"
+
+
+@pytest.mark.parametrize(("name", "url", "path", "ok", "refusal"), ROBOTS)
+def test_a_sweeps_digest_goes_from_the_outbox_to_the_robot_as_stored(session, tmp_path, httpserver, name, url, path,
+                                                                     ok, refusal):
+    ledger(session, tmp_path, [task(str(n), ["市公安局"], deadline=date(2020, 6, 30), title=f"第{n}项改革任务")
+                               for n in (1, 2, 3)], units={"市公安局": [(name, url_for(httpserver, url))]})
+    policy = ReminderPolicy(WorkingCalendar(), before=(15, 5, 1, 0), overdue_every=5, escalate_after=10)
+    queue_reminders(date(2020, 6, 23), session=session, policy=policy, links=links())
+    httpserver.expect_request(path, method="POST").respond_with_json(ok)
+    stored = session.exec(select(Message).where(Message.channel == name)).one()
+    assert len(deliver([stored.id], session=session).sent) == 1
+    posted = httpserver.log[0][0].get_json()
+    assert posted == json.loads(stored.body) and PLATFORMS[name](posted) == []
+    assert all(f"第{n}项改革任务" in json.dumps(posted, ensure_ascii=False) for n in (1, 2, 3))
 
 
 @pytest.mark.parametrize(("name", "url", "path", "ok", "refusal"), ROBOTS)
