@@ -82,6 +82,8 @@ def chat_content(env: Environment, name: str, **context: object) -> ChatContent:
     exported = vars(module)
     rows = tuple(ChatRow(str(module.group(item)).strip(), _cells(module.cells(item)), str(module.line(item)).strip())
                  for item in exported.get("items", ()))
+    if rows and not exported.get("columns"):
+        raise ValueError(f"templates/chat/{name}.j2 lists items but sets no columns for the platforms with tables")
     link = context.get("link")
     outro = str(exported.get("outro", "")).strip()
     if link and not web_link(link):
