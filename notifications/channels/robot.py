@@ -55,10 +55,12 @@ def tables_as_lists(markdown: str) -> str:
     return "\n".join(out)
 
 
-def post(vendor: str, url: str, body: str, error_code: Callable[[dict], tuple[int, str]]) -> bool:
-    """POST a rendered payload (the message body, JSON) and read the platform's error code."""
+def post(vendor: str, url: str, body: str, error_code: Callable[[dict], tuple[int, str]],
+         signature: dict | None = None) -> bool:
+    """POST a rendered payload (the message body, JSON), with the fields of a signature made now when the robot
+    wants one in the body, and read the platform's error code."""
     try:
-        payload = json.loads(body)
+        payload = json.loads(body) | (signature or {})
     except ValueError:
         logger.warning("%s robot: the message is not a rendered payload", vendor)
         return False

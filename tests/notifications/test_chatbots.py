@@ -1,7 +1,11 @@
 """Chat robots against a local HTTP server standing in for WeCom, DingTalk and Feishu, table-driven: what is
 POSTed is the rendered request, byte for byte, and the platform's error code decides whether it was sent."""
 
+import base64
+import hashlib
+import hmac
 import json
+import time
 from datetime import date
 
 import pytest
@@ -66,6 +70,17 @@ def test_a_sweeps_digest_goes_from_the_outbox_to_the_robot_as_stored(session, tm
     posted = httpserver.log[0][0].get_json()
     assert posted == json.loads(stored.body) and PLATFORMS[name](posted) == []
     assert all(f"第{n}项改革任务" in json.dumps(posted, ensure_ascii=False) for n in (1, 2, 3))
+
+
+def test_a_feishu_robot_with_a_signing_secret_gets_a_fresh_signature_in_the_body(httpserver):
+    (part,) = render_for_channel("reminder", "feishu", **reminder(3))
+    httpserver.expect_request("/open-apis/bot/v2/hook/TOKEN2", method="POST").respond_with_json({"code": 0})
+    assert send(url_for(httpserver, "feishu://S3CRET@TOKEN2/"), part).ok
+    posted = httpserver.log[0][0].get_json()
+    timestamp, sign = posted.pop("timestamp"), posted.pop("sign")
+    expected = hmac.new(f"{timestamp}\nS3CRET".encode(), b"", hashlib.sha256).digest()
+    assert sign == base64.b64encode(expected).decode() and abs(int(timestamp) - time.time()) < 60
+    assert posted == json.loads(part.body) and "S3CRET" not in httpserver.log[0][0].get_data(as_text=True)
 
 
 @pytest.mark.parametrize(("name", "url", "path", "ok", "refusal"), ROBOTS)
