@@ -141,7 +141,7 @@ class Message(SQLModel, table=True):
     channel: str
     subject: str
     body: str = Field(sa_column=Column(Text, nullable=False))
-    body_format: str = "markdown"  # markdown | html
+    body_format: str = "markdown"  # markdown | html | payload (a chat robot's JSON request)
     attachments: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False,
                                                                          server_default="[]"))
     # queued | sending | sent | failed | dead | in_doubt (the sender died mid-send: the office decides)

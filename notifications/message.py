@@ -9,5 +9,7 @@ from dataclasses import dataclass
 class OutgoingMessage:
     subject: str
     body: str
-    format: str = "markdown"  # markdown (chat, the local outbox) | html (email)
+    # markdown: the local outbox (and chat messages queued before per-platform rendering) | html: email |
+    # payload: the JSON request a chat robot's platform receives, rendered for it and split to its limits
+    format: str = "markdown"
     attachments: tuple[str, ...] = ()  # file paths with ASCII names (email only: chat robots drop them)

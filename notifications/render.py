@@ -1,13 +1,20 @@
-"""Rendering: Jinja2 templates in `templates/` produce OutgoingMessage objects. Nothing here sends."""
+"""Rendering: Jinja2 templates in `templates/` produce OutgoingMessage objects. Nothing here sends.
+
+Email gets HTML, the local outbox Markdown, and each chat robot the request its platform renders best
+(`notifications/channels/`), stored as the message body so that the outbox holds exactly what is posted.
+"""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from functools import lru_cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from reformflow.models import DISPUTE_LABELS, REVIEW_LABELS, STAGE_LABELS, STATUS_LABELS
+from reformflow.notifications.channels import CHAT_CHANNELS
+from reformflow.notifications.chat import chat_content, chat_text, shorten, units_with
 from reformflow.notifications.message import OutgoingMessage
 from reformflow.templates import TEMPLATE_DIR
 
@@ -30,6 +37,9 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = escape_markdown
+    env.filters["chat"] = chat_text
+    env.filters["short"] = shorten
+    env.filters["units_with"] = units_with
     env.filters["status"] = lambda key: STATUS_LABELS.get(key, key)
     env.filters["review"] = lambda key: REVIEW_LABELS.get(key, key)
     env.filters["stage"] = lambda key: STAGE_LABELS.get(key, key)
@@ -53,42 +63,16 @@ def render_message(template: str, **context: object) -> OutgoingMessage:
     return OutgoingMessage(head.removeprefix("Subject: ").strip(), body.strip() + "\n", body_format)
 
 
-# Chat robots refuse long messages: WeCom markdown ≤ 4096 bytes, DingTalk and Feishu a little more. Bytes, not
-# characters: a Chinese character is three bytes in UTF-8.
-CHAT_LIMITS = {"wecom": 4000, "dingtalk": 4000, "feishu": 20000}
-
-
 def render_for_channel(name: str, channel: str, **context: object) -> list[OutgoingMessage]:
-    """`name.html.j2` for email; `name.md.j2` elsewhere, split into parts that fit the chat's limit."""
+    """`name.html.j2` for email; for a chat robot `chat/name.j2` rendered in the platform's own format (one
+    message per part when it must be split); `name.md.j2` for the local outbox."""
     if channel == "email":
         return [render_message(f"{name}.html.j2", **context)]
-    message = render_message(f"{name}.md.j2", **context)
-    limit = CHAT_LIMITS.get(channel)
-    if limit is None or len(message.body.encode()) <= limit:
-        return [message]
-    bodies = split_markdown(message.body, limit)
-    return [OutgoingMessage(f"{message.subject}（{n}/{len(bodies)}）", body) for n, body in enumerate(bodies, 1)]
-
-
-def split_markdown(body: str, limit: int) -> list[str]:
-    """Split between table rows (each part repeats the text and header above the table); never mid-row."""
-    lines = body.splitlines()
-    separator = next((i for i, line in enumerate(lines) if line.startswith("|---")), None)
-    if separator is None:
-        head, rows, tail = [], lines, []
-    else:
-        end = separator + 1
-        while end < len(lines) and lines[end].startswith("|"):
-            end += 1
-        head, rows, tail = lines[:separator + 1], lines[separator + 1:end], lines[end:]
-    parts, current = [], []
-    room = limit - len("\n".join(tail).encode()) - 1  # every part keeps room for the closing text
-    for row in rows:
-        if current and len("\n".join([*head, *current, row]).encode()) + 1 > room:
-            parts.append(current)
-            current = []
-        current.append(row)
-    parts.append(current)
-    bodies = ["\n".join(head + part) + "\n" for part in parts]
-    bodies[-1] = bodies[-1] + "\n".join(tail) + ("\n" if tail else "")
-    return bodies
+    platform = CHAT_CHANNELS.get(channel)
+    if platform is None:
+        return [render_message(f"{name}.md.j2", **context)]
+    content = chat_content(environment(), name, **context)
+    payloads = platform.payloads(content)
+    return [OutgoingMessage(content.title + (f"（{n}/{len(payloads)}）" if len(payloads) > 1 else ""),
+                            json.dumps(payload, ensure_ascii=False, indent=1), "payload")
+            for n, payload in enumerate(payloads, start=1)]

@@ -7,6 +7,7 @@ then belongs to exactly one recipient. A fresh Apprise object per call also avoi
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections.abc import Callable
@@ -15,9 +16,9 @@ from pathlib import Path
 
 import apprise
 
-import reformflow.notifications.channels  # noqa: F401  (registers outbox:// and the checked chat robots)
-from reformflow.notifications.channels.chatbots import route
+from reformflow.notifications.channels import CHAT_CHANNELS  # importing registers outbox:// and the robots
 from reformflow.notifications.channels.outbox import in_folder
+from reformflow.notifications.channels.robot import channel_of, route
 from reformflow.notifications.message import OutgoingMessage
 from reformflow.notifications.secrets import SECRET_REFERENCE, expand_secrets
 
@@ -56,6 +57,19 @@ def _scrub(text: str, url: str, target: str) -> str:
 Sender = Callable[[str, OutgoingMessage], Delivery]
 
 
+def _body_for(target: str, message: OutgoingMessage) -> tuple[str, str]:
+    """What Apprise gets: a chat robot always its platform's JSON request (as text, which Apprise passes on
+    untouched); a Markdown text queued for a robot before per-platform rendering is wrapped in its platform's
+    Markdown message first."""
+    platform = channel_of(target)
+    if platform is not None and message.format != "payload":
+        payload = CHAT_CHANNELS[platform].from_markdown(message.subject, message.body)
+        return json.dumps(payload, ensure_ascii=False), apprise.NotifyFormat.TEXT
+    if message.format == "payload":
+        return message.body, apprise.NotifyFormat.TEXT
+    return message.body, apprise.NotifyFormat.HTML if message.format == "html" else apprise.NotifyFormat.MARKDOWN
+
+
 def send(url: str, message: OutgoingMessage, *, outbox_dir: Path | None = None) -> Delivery:
     """Send one message to one URL; `outbox_dir` is where `outbox://` URLs write."""
     try:
@@ -71,9 +85,9 @@ def send(url: str, message: OutgoingMessage, *, outbox_dir: Path | None = None) 
     logger = logging.getLogger("apprise")
     logger.addHandler(capture)
     try:
-        body_format = apprise.NotifyFormat.HTML if message.format == "html" else apprise.NotifyFormat.MARKDOWN
+        body, body_format = _body_for(target, message)
         attach = apprise.AppriseAttachment(list(message.attachments)) if message.attachments else None
-        ok = notifier.notify(body=message.body, title=message.subject, body_format=body_format, attach=attach)
+        ok = notifier.notify(body=body, title=message.subject, body_format=body_format, attach=attach)
     finally:
         logger.removeHandler(capture)
     if ok:

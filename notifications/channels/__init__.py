@@ -1,3 +1,6 @@
-"""Channels beyond Apprise's own plugins. Importing this package registers them with Apprise."""
+"""Channels beyond Apprise's own plugins, one module each. Importing this package registers them with Apprise."""
 
-from reformflow.notifications.channels import chatbots, outbox  # noqa: F401
+from reformflow.notifications.channels import dingtalk, feishu, outbox, wecom  # noqa: F401
+from reformflow.notifications.channels.robot import ChatChannel
+
+CHAT_CHANNELS: dict[str, ChatChannel] = {"wecom": wecom, "dingtalk": dingtalk, "feishu": feishu}

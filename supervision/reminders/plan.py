@@ -124,8 +124,10 @@ def plan_reminders(as_of: date, *, session: Session, policy: ReminderPolicy, cha
 def record_told(digest: Digest, key: str, *, session: Session) -> None:
     """Remember the rungs a digest announced, in the same transaction that queues it (one digest per channel
     announces the same rungs: they are recorded once)."""
-    existing = {(r.task_id, r.rung) for r in session.new if isinstance(r, ReminderLog)
-                and r.unit_id == digest.unit.id}
+    # The query flushes what an earlier digest of the unit added (an autoflush empties `session.new`, which is
+    # why looking only there let a unit with two contacts record a rung twice and fail the sweep's commit).
+    existing = set(session.exec(select(ReminderLog.task_id, ReminderLog.rung).where(
+        ReminderLog.unit_id == digest.unit.id, ReminderLog.task_id.in_([line.task_id for line in digest.new]))))
     for line in digest.new:
         if (line.task_id, line.rung) not in existing:
             session.add(ReminderLog(task_id=line.task_id, unit_id=digest.unit.id, rung=line.rung, message_key=key))

@@ -1,11 +1,25 @@
-"""Chat robots against a local HTTP server standing in for WeCom, DingTalk and Feishu, table-driven."""
+"""Chat robots against a local HTTP server standing in for WeCom, DingTalk and Feishu, table-driven: what is
+POSTed is the rendered request, byte for byte, and the platform's error code decides whether it was sent."""
 
+import base64
+import hashlib
+import hmac
 import json
+import time
+from datetime import date
 
 import pytest
+from sqlmodel import select
 
+from reformflow.core.calendar import WorkingCalendar
+from reformflow.models import Message
 from reformflow.notifications.message import OutgoingMessage
+from reformflow.notifications.render import render_for_channel
 from reformflow.notifications.send import send
+from reformflow.supervision.reminders.plan import ReminderPolicy
+from reformflow.supervision.reminders.sweep import queue_reminders
+from tests.factories import deliver, ledger, links, task
+from tests.notifications.chat_cases import PLATFORMS, office_escalation, reminder
 
 MESSAGE = OutgoingMessage("【改革任务提醒】市公安局", "| 序号 | 任务 |\n|---|---|\n| 1 | 升级平台 |\n")
 ROBOTS = [
@@ -25,15 +39,56 @@ def url_for(server, directory_url: str) -> str:
 
 
 @pytest.mark.parametrize(("name", "url", "path", "ok", "refusal"), ROBOTS)
-def test_a_delivered_message_reaches_the_robot(httpserver, name, url, path, ok, refusal):
-    httpserver.expect_oneshot_request(path, method="POST").respond_with_json(ok)
-    assert send(url_for(httpserver, url), MESSAGE).ok
-    request, _ = httpserver.log[0]
-    assert "升级平台" in json.dumps(request.get_json(), ensure_ascii=False)
+@pytest.mark.parametrize("template", ["reminder", "escalation"])
+def test_the_robot_receives_the_rendered_request_byte_for_byte(httpserver, name, url, path, ok, refusal, template):
+    context = reminder(60) if template == "reminder" else office_escalation()
+    parts = render_for_channel(template, name, **context)
+    httpserver.expect_request(path, method="POST").respond_with_json(ok)
+    assert all(send(url_for(httpserver, url), part).ok for part in parts)
+    assert len(httpserver.log) == len(parts)
+    for (request, _), part in zip(httpserver.log, parts, strict=True):
+        posted = request.get_json()
+        assert posted == json.loads(part.body) and PLATFORMS[name](posted) == []
+        assert request.headers["Content-Type"] == "application/json; charset=utf-8"
+        assert len(request.get_data()) <= 20_000  # what the platforms count: UTF-8, not \\u escapes
     if name == "dingtalk":
         assert request.args["access_token"] == "TOKEN1" and request.args["sign"]
     if name == "wecom":
         assert request.args["key"] == "KEY1"
+
+
+@pytest.mark.parametrize(("name", "url", "path", "ok", "refusal"), ROBOTS)
+def test_a_sweeps_digest_goes_from_the_outbox_to_the_robot_as_stored(session, tmp_path, httpserver, name, url, path,
+                                                                     ok, refusal):
+    ledger(session, tmp_path, [task(str(n), ["市公安局"], deadline=date(2020, 6, 30), title=f"第{n}项改革任务")
+                               for n in (1, 2, 3)], units={"市公安局": [(name, url_for(httpserver, url))]})
+    policy = ReminderPolicy(WorkingCalendar(), before=(15, 5, 1, 0), overdue_every=5, escalate_after=10)
+    queue_reminders(date(2020, 6, 23), session=session, policy=policy, links=links())
+    httpserver.expect_request(path, method="POST").respond_with_json(ok)
+    stored = session.exec(select(Message).where(Message.channel == name)).one()
+    assert len(deliver([stored.id], session=session).sent) == 1
+    posted = httpserver.log[0][0].get_json()
+    assert posted == json.loads(stored.body) and PLATFORMS[name](posted) == []
+    assert all(f"第{n}项改革任务" in json.dumps(posted, ensure_ascii=False) for n in (1, 2, 3))
+
+
+def test_a_feishu_robot_with_a_signing_secret_gets_a_fresh_signature_in_the_body(httpserver):
+    (part,) = render_for_channel("reminder", "feishu", **reminder(3))
+    httpserver.expect_request("/open-apis/bot/v2/hook/TOKEN2", method="POST").respond_with_json({"code": 0})
+    assert send(url_for(httpserver, "feishu://S3CRET@TOKEN2/"), part).ok
+    posted = httpserver.log[0][0].get_json()
+    timestamp, sign = posted.pop("timestamp"), posted.pop("sign")
+    expected = hmac.new(f"{timestamp}\nS3CRET".encode(), b"", hashlib.sha256).digest()
+    assert sign == base64.b64encode(expected).decode() and abs(int(timestamp) - time.time()) < 60
+    assert posted == json.loads(part.body) and "S3CRET" not in httpserver.log[0][0].get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("name", "url", "path", "ok", "refusal"), ROBOTS)
+def test_markdown_queued_before_per_platform_rendering_still_goes_out(httpserver, name, url, path, ok, refusal):
+    httpserver.expect_oneshot_request(path, method="POST").respond_with_json(ok)
+    assert send(url_for(httpserver, url), MESSAGE).ok
+    posted = httpserver.log[0][0].get_json()
+    assert PLATFORMS[name](posted) == [] and "升级平台" in json.dumps(posted, ensure_ascii=False)
 
 
 @pytest.mark.parametrize(("name", "url", "path", "ok", "refusal"), ROBOTS)

@@ -1,5 +1,6 @@
 """Reminder planning with explicit dates around 2020's Dragon Boat holiday (25–27 June, 28 June worked)."""
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -8,7 +9,7 @@ from sqlmodel import select
 from reformflow.core import db
 from reformflow.core.calendar import WorkingCalendar
 from reformflow.core.settings import settings
-from reformflow.models import Message, Task, TaskStage
+from reformflow.models import Message, Task, TaskStage, Unit
 from reformflow.supervision.reminders.plan import ReminderPolicy
 from reformflow.supervision.reminders.sweep import queue_reminders
 from tests.factories import ledger, links, task
@@ -105,16 +106,22 @@ def test_long_overdue_lead_tasks_go_to_the_supervisor_and_the_office_once(remind
     assert sweep(reminder_ledger, date(2020, 6, 24)).escalations == []
 
 
-def test_long_digests_are_split_to_fit_a_chat_robot(session, tmp_path):
-    tasks = [task(str(n), ["市公安局"], deadline=date(2020, 6, 30), title=f"第{n}项改革任务" + "推进" * 20)
+def test_a_long_digest_is_one_chat_message_with_the_most_urgent_tasks_and_a_link_to_all(session, tmp_path):
+    tasks = [task(str(n), ["市公安局"], deadline=date(2020, 6, 30) - timedelta(days=n), title=f"第{n}项改革任务")
              for n in range(1, 61)]
-    ledger(session, tmp_path, tasks, units={"市公安局": [("wecom", "wecombot://KEY")]})
+    ledger(session, tmp_path, tasks, units={"市公安局": [("wecom", "wecombot://KEY"), ("feishu", "feishu://TOKEN")]})
     plan = sweep(session, TUESDAY)
-    parts = session.exec(select(Message).order_by(Message.id)).all()
-    assert len(parts) > 1 and plan.queued == [m.idempotency_key for m in parts]
-    assert all(len(m.body.encode()) <= 4000 and "| 文件 | 序号 |" in m.body for m in parts)
-    assert parts[0].subject.endswith(f"（1/{len(parts)}）")
-    assert all(sum(m.body.count(f"第{n}项改革任务推进") for m in parts) == 1 for n in range(1, 61))
+    session.commit()  # a unit with two contacts gets a digest on each, and each rung is recorded once
+    messages = {m.channel: m for m in session.exec(select(Message).where(Message.kind == "reminder"))}
+    assert sorted(messages) == ["feishu", "wecom"] and len([k for k in plan.queued if "reminder" in k]) == 2
+    wecom = json.loads(messages["wecom"].body)["markdown_v2"]["content"]
+    card = json.dumps(json.loads(messages["feishu"].body)["card"], ensure_ascii=False)
+    assert len(wecom.encode()) <= 4096 and "| 序号 | 任务 | 职责 | 时限 | 工作日 |" in wecom
+    link = links().url(session.get(Unit, messages["wecom"].unit_id).slug, "2020-06").rsplit(".", 2)[0]  # not its time
+    for text in (wecom, card):
+        shown = {n for n in range(1, 61) if f"第{n}项改革任务" in text}
+        assert shown == set(range(41, 61))  # the 20 longest overdue; the digest lists the most urgent first
+        assert "另有40项未列出" in text and link in text
 
 
 def test_two_sweeps_at_once_queue_each_message_once(reminder_ledger):
