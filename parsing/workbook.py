@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from reformflow.core.hygiene import safe_text
 from reformflow.parsing.model import ExtractedDocument
 
 HEADER = ("序号", "所属领域", "任务名称", "改革措施", "牵头单位", "责任单位", "完成时限", "时限说明")
@@ -27,8 +28,9 @@ def _row(task) -> list[str]:
 
 def append_text_row(sheet, values: list[object]) -> None:
     """Append a row whose text stays text: a cell starting with `=` (a task title, an agency's note) would
-    otherwise be written as a formula that Excel evaluates when the office opens the sheet."""
-    sheet.append(values)
+    otherwise be written as a formula that Excel evaluates when the office opens the sheet. Control characters
+    (a NUL or \x0b in stored text) would make openpyxl refuse the whole sheet: a line break stays one."""
+    sheet.append([safe_text(value) if isinstance(value, str) else value for value in values])
     for cell in sheet[sheet.max_row]:
         if isinstance(cell.value, str) and cell.value.startswith("="):
             cell.data_type = "s"

@@ -79,7 +79,8 @@ def test_shifted_numbering_is_matched_by_text_and_reports_follow(session):
 # Revisions (issue #17): a task list revised over time (滚动研提) deletes, inserts, moves and edits tasks at once.
 MEASURE_TEXTS = {
     "A": "推行企业开办一窗通办，压缩开办时间至一日。", "B": "全面推行电子营业执照，拓展应用场景。",
-    "C": "深化工程建设项目审批制度改革，压减审批时限至九十个工作日。", "D": "建立不动产登记一网通办平台，实现登记缴税一次办结。",
+    "C": "深化工程建设项目审批制度改革，压减审批时限至九十个工作日。",
+    "D": "建立不动产登记一网通办平台，实现登记缴税一次办结。",
     "E": "推进水电气报装联合办理，取消外线工程行政审批。", "F": "健全信用修复机制，公布修复流程和办理时限。",
     "X": "新增：建立企业服务专员制度，提供一对一帮办服务。",
     "C edited": "深化工程建设项目审批制度改革，压减审批时限至八十个工作日。",
@@ -152,8 +153,8 @@ def test_any_mix_of_insertions_deletions_moves_and_edits_imports_and_reports_fol
 
 def test_the_revision_record_counts_only_real_changes_on_a_real_document(session):
     """One deadline changed and a line added to the preface (which moves every task's line): 1 changed, not 206."""
-    from reformflow.parsing import extract_text
     import reformflow
+    from reformflow.parsing import extract_text
 
     path = Path(reformflow.__file__).parent / "samples" / "documents" / "002_21bdac3652985b47.txt"
     text = path.read_text(encoding="utf-8")
@@ -169,4 +170,5 @@ def test_the_revision_record_counts_only_real_changes_on_a_real_document(session
     assert (summary.changed, summary.added, summary.removed, summary.renumbered) == (["7"], [], [], [])
     revision = session.exec(select(DocumentRevision)).all()[-1]
     assert (revision.revision, revision.changed) == (2, ["7"])
-    assert [t.line for t in session.exec(select(Task).where(Task.code == "8"))] == [59]  # the line itself is kept current
+    # the line itself is kept current
+    assert [t.line for t in session.exec(select(Task).where(Task.code == "8"))] == [59]
