@@ -16,7 +16,13 @@ from reformflow.flows.common import deliver_outbox
 from reformflow.flows.office import office_today, working_calendar
 from reformflow.models import Unit
 from reformflow.supervision.bulletin.compute import compute_bulletin
-from reformflow.supervision.bulletin.publish import PublishedBulletin, bulletin_link, publish_bulletin, queue_bulletin
+from reformflow.supervision.bulletin.publish import (
+    PublishedBulletin,
+    bulletin_link,
+    publish_bulletin,
+    queue_bulletin,
+    queue_publish_failure,
+)
 
 
 @task(name="compute-and-write-bulletin", cache_policy=NO_CACHE)
@@ -27,6 +33,12 @@ def compute_and_write(period: str, as_of: date) -> PublishedBulletin:
         office = session.exec(select(Unit).where(Unit.is_office)).first()
         return publish_bulletin(data, settings.bulletin_dir, session=session,
                                 **({"office": office.name} if office else {}))
+
+
+@task(name="tell-office-bulletin-failed", cache_policy=NO_CACHE)
+def tell_office(period: str, as_of: date, error: str) -> int:
+    with db.transaction() as session:
+        return len(queue_publish_failure(period, as_of, error, session=session))
 
 
 @task(name="queue-bulletin", cache_policy=NO_CACHE)
@@ -44,7 +56,14 @@ def monthly_bulletin(period: str | None = None, as_of: date | None = None) -> di
     # Run on the 1st, the bulletin is for the month just ended; run mid-month, for the month so far.
     period = period or (as_of - timedelta(days=1)).strftime("%Y-%m")
     with tags(f"period:{period}"):
-        published = compute_and_write(period, as_of)
+        try:
+            published = compute_and_write(period, as_of)
+        except Exception as exc:  # nothing was published: the versions before stay; the office must know
+            error = f"{type(exc).__name__}: {exc}"[:500]
+            logger.error("bulletin %s not published, the previous version stays: %s", period, error)
+            tell_office(period, as_of, error)
+            deliver_outbox("monthly-bulletin")
+            raise
     record = published.record
     create_markdown_artifact(key="monthly-bulletin", markdown=published.markdown,
                              description=f"月度通报 {period} (version {record.version})")
