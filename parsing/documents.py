@@ -116,7 +116,7 @@ def extract_source(name: str, source: SourceText) -> ExtractedDocument:
 def _safe_lines(name: str, lines: list[str], problems: list[Problem]) -> list[str]:
     """Lines without NUL or control characters, which PostgreSQL, Word and Excel refuse; said once, so the
     office knows the file carried them (a NUL deep inside a text file usually means a damaged copy)."""
-    unsafe = list(dict.fromkeys(ch for line in lines for ch in unsafe_characters(line) if ch != "U+000D"))
+    unsafe = [ch for ch in unsafe_characters("\n".join(lines)) if ch != "U+000D"]  # one scan, not one a line
     if unsafe:
         problems.append(Problem(name, None, f"control characters removed (line breaks kept): {', '.join(unsafe)}"))
     return [safe_text(line) for line in lines]
