@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from reformflow.core.hygiene import safe_text
+from reformflow.core.hygiene import safe_line, safe_text
 from reformflow.parsing.model import ExtractedDocument
 
 HEADER = ("序号", "所属领域", "任务名称", "改革措施", "牵头单位", "责任单位", "完成时限", "时限说明")
@@ -40,7 +40,7 @@ def write_ledger(documents: list[ExtractedDocument], path: Path) -> Path:
     workbook = Workbook()
     workbook.remove(workbook.active)
     for document in documents:
-        sheet = workbook.create_sheet(Path(document.source).stem.translate(_SHEET_FORBIDDEN)[:31])
+        sheet = workbook.create_sheet(safe_line(Path(document.source).stem).translate(_SHEET_FORBIDDEN)[:31])
         sheet.append([f"{document.title}工作台账"])
         sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
         sheet["A1"].font = Font(bold=True, size=14)

@@ -63,6 +63,14 @@ def test_the_excel_writer_drops_what_excel_refuses(tmp_path):
     assert sheet["B1"].data_type == "s"
 
 
+def test_a_document_name_with_control_characters_still_gives_a_ledger(tmp_path):
+    from reformflow.parsing.workbook import write_ledger
+    from tests.factories import document, task
+
+    path = write_ledger([document([task("1", ["市公安局"])], source="计划\x1b[2J\x0b.txt")], tmp_path / "l.xlsx")
+    assert load_workbook(path).sheetnames == ["计划_2J "]
+
+
 @pytest.fixture
 def postgres_ledger(monkeypatch):
     """A PostgreSQL ledger of this test's own (created, then dropped), as production runs it."""
