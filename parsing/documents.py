@@ -6,7 +6,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from reformflow.core.hygiene import safe_text, unsafe_characters
+from reformflow.core.hygiene import safe_line, safe_text, unsafe_characters
 from reformflow.parsing.clauses import stated_convention
 from reformflow.parsing.columns import infer_columns
 from reformflow.parsing.confidence import SCANNED, judge
@@ -133,5 +133,6 @@ def _flag_duplicate_codes(name: str, tasks: list, problems: list[Problem]) -> No
 
 def extract_file(path: str | Path, limits: DocumentLimits = LIMITS) -> ExtractedDocument:
     path = Path(path)
-    # read_source says clearly what is wrong with a file, and refuses one beyond the limits before parsing it
-    return extract_source(path.name, read_source(path, limits))
+    # read_source says clearly what is wrong with a file, and refuses one beyond the limits before parsing it.
+    # The name is stored and printed too: a control character in it would reach the terminal and the Word notice.
+    return extract_source(safe_line(path.name), read_source(path, limits))

@@ -42,6 +42,13 @@ def test_a_document_with_nul_after_its_first_4_kib_reads_clean_and_says_so(tmp_p
     assert "plan.txt: control characters removed (line breaks kept): U+0000" in [str(p) for p in document.problems]
 
 
+def test_a_document_name_with_control_characters_is_stored_without_them(tmp_path):
+    path = tmp_path / "plan\x1b[31m.txt"
+    path.write_text("1．压缩企业开办时间。（市市场监管局）\n", encoding="utf-8")
+    document = extract_file(path)
+    assert document.source == document.tasks[0].source == "plan[31m.txt"
+
+
 def test_extract_xlsx_of_such_a_document_writes_the_ledger(tmp_path):
     out = tmp_path / "ledger.xlsx"
     result = subprocess.run([sys.executable, "-m", "reformflow", "extract", str(nul_document(tmp_path)), "--xlsx",
