@@ -112,6 +112,9 @@ def _count(stream: io.BufferedIOBase, where: str, kind: str, counts: dict[str, i
         for _, element in etree.iterparse(stream, events=("end",), huge_tree=True, resolve_entities=False):
             elements += 1
             what = tags.get(element.tag)
+            if element.tag == f"{_S}mergeCell":  # openpyxl makes a cell object for every cell a merge covers
+                what = "cells"
+                counts[what] += _area(element.get("ref", "")) - 1
             if what:
                 counts[what] += 1
                 if counts[what] > bounds[what]:
@@ -124,6 +127,17 @@ def _count(stream: io.BufferedIOBase, where: str, kind: str, counts: dict[str, i
                 del element.getparent()[0]
     except etree.XMLSyntaxError as exc:
         raise ExtractionError(f"{where}: not well-formed XML ({exc})") from exc
+
+
+def _area(ref: str) -> int:
+    """How many cells a range such as `A1:H20` covers (a malformed one counts as one)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    try:
+        min_col, min_row, max_col, max_row = range_boundaries(ref)
+    except (ValueError, TypeError):
+        return 1
+    return (max_col - min_col + 1) * (max_row - min_row + 1)
 
 
 def check_html(text: str, name: str, limits: DocumentLimits = LIMITS) -> None:

@@ -146,6 +146,11 @@ def _read_xlsx(path: Path, limits: DocumentLimits) -> SourceText:
     workbook = load_workbook(path, data_only=True)
     source = SourceText([], [])
     for sheet in workbook.worksheets:
+        # Rows are read as the rectangle from A1 to the last cell: a stray cell at XFD1048576 spans billions.
+        if (span := sheet.max_row * sheet.max_column) > limits.max_cells:
+            raise ExtractionError(f"{path.name}: sheet {sheet.title} spans {sheet.max_row:,} rows × "
+                                  f"{sheet.max_column:,} columns, more than the {limits.max_cells:,} cells a "
+                                  f"ledger may have ({span:,})")
         filled: dict[tuple[int, int], object] = {}
         for merged in sheet.merged_cells.ranges:  # a merged cell's value belongs to every cell it covers
             value = sheet.cell(merged.min_row, merged.min_col).value

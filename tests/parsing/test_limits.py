@@ -70,6 +70,26 @@ def test_a_ledger_with_too_many_rows_is_refused_before_openpyxl_loads_it(tmp_pat
     assert len(document.tasks) == 60 and document.tasks[59].lead_units == ["市市场监管局"]
 
 
+def test_merged_ranges_and_stray_far_cells_count_as_the_cells_they_span(tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["序号", "改革措施", "牵头单位"])
+    sheet.merge_cells("A2:Z2000")  # one merge covering 51,974 cells
+    workbook.save(tmp_path / "merged.xlsx")
+    assert refusal(tmp_path / "merged.xlsx", DocumentLimits(max_cells=10_000)).startswith(
+        "merged.xlsx: xl/worksheets/sheet1.xml: more than 10,000 cells")
+
+    workbook = Workbook()
+    workbook.active.append(["序号", "改革措施", "牵头单位"])
+    workbook.active["XFD1048576"] = "x"  # two cells, but iter_rows would walk 17 billion
+    workbook.save(tmp_path / "far.xlsx")
+    assert refusal(tmp_path / "far.xlsx") == (
+        "far.xlsx: sheet Sheet spans 1,048,576 rows × 16,384 columns, more than the 300,000 cells a ledger may have "
+        "(17,179,869,184)")
+
+
 def test_html_nested_100000_deep_is_refused_in_linear_time(tmp_path):
     started = time.monotonic()
     message = refusal(deep_html(tmp_path / "deep.html", 100_000))
