@@ -79,7 +79,7 @@ def match_tasks(existing: dict[str, Task], incoming: dict[str, ExtractedTask]) -
     for code, new in incoming.items():
         old = free.get(code)
         if code not in matches and old is not None and (
-                old.title == new.title or similarity(old.text, new.text) >= SAME_TASK):
+                (old.title and old.title == new.title) or similarity(old.text, new.text) >= SAME_TASK):
             matches[code] = free.pop(code)
     scored = ((similarity(old.text, new.text), code, old_code) for code, new in incoming.items()
               if code not in matches for old_code, old in free.items())
