@@ -177,7 +177,7 @@ def load_directory(path: str | Path) -> Directory:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
         raise DirectoryError(f"{path}:{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from exc
-    if unsafe := _control_characters(raw):
+    if unsafe := control_characters_in(raw):
         raise DirectoryError(f"{path}: " + "; ".join(unsafe))
     try:
         data = DirectoryFile.model_validate(raw)
@@ -186,7 +186,7 @@ def load_directory(path: str | Path) -> Directory:
     return Directory(data, path)
 
 
-def _control_characters(raw: object) -> list[str]:
+def control_characters_in(raw: object) -> list[str]:
     """Every value holding NUL or another control character (YAML's "\0" or "\v" escapes write them), named
     like a validation error: a unit name that cannot be stored or matched is refused, not silently changed."""
     found: list[str] = []
