@@ -17,7 +17,13 @@ from reformflow.flows.common import deliver_outbox
 from reformflow.flows.office import office_today, working_calendar
 from reformflow.models import Unit
 from reformflow.supervision.bulletin.compute import compute_bulletin
-from reformflow.supervision.bulletin.publish import PublishedBulletin, bulletin_link, publish_bulletin, queue_bulletin
+from reformflow.supervision.bulletin.publish import (
+    PublishedBulletin,
+    bulletin_link,
+    publish_bulletin,
+    queue_bulletin,
+    queue_publish_failure,
+)
 
 
 @task(name="compute-and-write-bulletin", cache_policy=NO_CACHE)
@@ -28,6 +34,12 @@ def compute_and_write(office: str, period: str, as_of: date) -> PublishedBulleti
         office_unit = session.exec(select(Unit).where(Unit.is_office)).first()
         return publish_bulletin(data, get_office(office).bulletin_dir, session=session,
                                 **({"office": office_unit.name} if office_unit else {}))
+
+
+@task(name="tell-office-bulletin-failed", cache_policy=NO_CACHE)
+def tell_office(office: str, period: str, as_of: date, error: str) -> int:
+    with db.transaction(office) as session:
+        return len(queue_publish_failure(period, as_of, error, session=session))
 
 
 @task(name="queue-bulletin", cache_policy=NO_CACHE)
@@ -48,7 +60,14 @@ def monthly_bulletin(office: str | None = None, period: str | None = None, as_of
     # Run on the 1st, the bulletin is for the month just ended; run mid-month, for the month so far.
     period = period or (as_of - timedelta(days=1)).strftime("%Y-%m")
     with tags(f"office:{office}", f"period:{period}"):
-        published = compute_and_write(office, period, as_of)
+        try:
+            published = compute_and_write(office, period, as_of)
+        except Exception as exc:  # nothing was published: the versions before stay; the office must know
+            error = f"{type(exc).__name__}: {exc}"[:500]
+            logger.error("bulletin %s not published, the previous version stays: %s", period, error)
+            tell_office(office, period, as_of, error)
+            deliver_outbox(office, "monthly-bulletin")
+            raise
     record = published.record
     create_markdown_artifact(key=f"{office}-monthly-bulletin", markdown=published.markdown,
                              description=f"月度通报 {period} (version {record.version})")

@@ -6,9 +6,11 @@ import re
 from datetime import date
 from pathlib import Path
 
+from reformflow.core.hygiene import safe_line, safe_text, unsafe_characters
 from reformflow.parsing.clauses import stated_convention
 from reformflow.parsing.columns import infer_columns
 from reformflow.parsing.confidence import SCANNED, judge
+from reformflow.parsing.limits import LIMITS, DocumentLimits
 from reformflow.parsing.model import ExtractedDocument, Problem
 from reformflow.parsing.prose import parse_prose
 from reformflow.parsing.sources import ExtractionError, SourceText, read_source
@@ -90,11 +92,11 @@ def extract_text(name: str, text: str) -> ExtractedDocument:
 
 def extract_source(name: str, source: SourceText) -> ExtractedDocument:
     clean.cache_clear()  # the cache serves one document's repeats; a new document starts afresh
-    lines = source.lines
+    problems = [Problem(name, None, note) for note in source.notes]  # what the reader could not do
+    lines = _safe_lines(name, source.lines, problems)
     title = _title(lines)
     issued_on = _issued_on(lines)
     year = _year(title, "\n".join(clean(line) for line in lines[:60]), issued_on)
-    problems = [Problem(name, None, note) for note in source.notes]  # what the reader could not do
     convention = _convention(lines)
     if _is_table_document(lines):
         tasks = parse_tables(name, lines, year, problems, convention)
@@ -111,6 +113,15 @@ def extract_source(name: str, source: SourceText) -> ExtractedDocument:
     return ExtractedDocument(name, title, year, issued_on, tasks, problems, scanned=source.scanned)
 
 
+def _safe_lines(name: str, lines: list[str], problems: list[Problem]) -> list[str]:
+    """Lines without NUL or control characters, which PostgreSQL, Word and Excel refuse; said once, so the
+    office knows the file carried them (a NUL deep inside a text file usually means a damaged copy)."""
+    unsafe = [ch for ch in unsafe_characters("\n".join(lines)) if ch != "U+000D"]  # one scan, not one a line
+    if unsafe:
+        problems.append(Problem(name, None, f"control characters removed (line breaks kept): {', '.join(unsafe)}"))
+    return [safe_text(line) for line in lines]
+
+
 def _flag_duplicate_codes(name: str, tasks: list, problems: list[Problem]) -> None:
     seen: dict[str, int] = {}
     for task in tasks:
@@ -120,6 +131,8 @@ def _flag_duplicate_codes(name: str, tasks: list, problems: list[Problem]) -> No
         seen[task.code] = task.line
 
 
-def extract_file(path: str | Path) -> ExtractedDocument:
+def extract_file(path: str | Path, limits: DocumentLimits = LIMITS) -> ExtractedDocument:
     path = Path(path)
-    return extract_source(path.name, read_source(path))  # read_source says clearly what is wrong with a file
+    # read_source says clearly what is wrong with a file, and refuses one beyond the limits before parsing it.
+    # The name is stored and printed too: a control character in it would reach the terminal and the Word notice.
+    return extract_source(safe_line(path.name), read_source(path, limits))

@@ -8,7 +8,7 @@ with merged cells (rowspan, colspan) repeated on every row and column they cover
 
 from __future__ import annotations
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, CData, NavigableString, PageElement, Tag
 
 from reformflow.parsing.sources import SourceText, markdown_row
 
@@ -71,6 +71,22 @@ def read_html(text: str) -> SourceText:
             table.replace_with(NavigableString("\n" + "\n".join(markdown_row(row) for row in rows) + "\n"))
     for br in soup.find_all("br"):
         br.replace_with(NavigableString("\n"))
-    for block in soup.find_all(_BLOCKS):
-        block.append(NavigableString("\n"))
-    return SourceText([line.strip() for line in soup.get_text().splitlines()])
+    return SourceText([line.strip() for line in _text_with_breaks(soup).splitlines()])
+
+
+def _text_with_breaks(root: Tag) -> str:
+    """The page's text with a line break after every block, in one walk of the tree. (Appending a break to each
+    block instead costs the block's depth per append in BeautifulSoup: quadratic on a deeply nested page.)"""
+    parts: list[str] = []
+    stack: list[PageElement | str] = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str) and not isinstance(node, NavigableString):
+            parts.append(node)  # the break pushed when its block was entered
+        elif isinstance(node, Tag):
+            if node.name in _BLOCKS:
+                stack.append("\n")
+            stack.extend(reversed(node.contents))
+        elif type(node) in (NavigableString, CData):  # text, not comments or doctypes (as get_text)
+            parts.append(str(node))
+    return "".join(parts)

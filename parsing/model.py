@@ -6,6 +6,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 
 
+class ExtractionError(ValueError):
+    """A file that cannot be read as a task document; the message names the file and the reason."""
+
+
 @dataclass
 class Problem:
     file: str

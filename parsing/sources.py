@@ -14,6 +14,12 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from reformflow.core.hygiene import safe_text
+from reformflow.parsing.limits import LIMITS, DocumentLimits, check_html, check_ooxml, check_regular_file
+from reformflow.parsing.model import ExtractionError
+
+__all__ = ["ExtractionError", "SourceText", "decode_text", "markdown_row", "read_docx", "read_source"]
+
 TEXT, DOCX, HTML, XLSX = (".txt", ".md"), (".docx",), (".html", ".htm"), (".xlsx",)
 PDF, LEGACY_WORD, IMAGES = (".pdf",), (".doc", ".wps"), (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 SUPPORTED = TEXT + DOCX + HTML + XLSX + PDF + LEGACY_WORD + IMAGES
@@ -21,13 +27,7 @@ SUPPORTED = TEXT + DOCX + HTML + XLSX + PDF + LEGACY_WORD + IMAGES
 # reader fit to depend on (easyofd imports PyMuPDF and rewrites sys.path; ofdkit is a months-old alpha).
 REFUSED = {".ofd": "OFD files cannot be read here: open it in an OFD reader (数科OFD, 福昕OFD or WPS) and "
                    "export it to PDF, then extract the PDF"}
-# A task list is a few MB even as a 30-page 300-dpi scan: a larger file is refused before it is read.
-MAX_BYTES = 100 * 1024 * 1024
 LEGACY_ENCODINGS = ("gb18030", "big5")
-
-
-class ExtractionError(ValueError):
-    """A file that cannot be read as a task document; the message names the file and the reason."""
 
 
 @dataclass
@@ -42,7 +42,8 @@ class SourceText:
 
 
 def markdown_row(cells: list[str]) -> str:
-    return "| " + " | ".join(cell.replace("|", "｜").replace("\n", "<br>").strip() for cell in cells) + " |"
+    # A cell's line breaks of every kind (Excel's Alt+Enter, Word's \x0b) become <br>: a row is one line.
+    return "| " + " | ".join(safe_text(cell).replace("|", "｜").replace("\n", "<br>").strip() for cell in cells) + " |"
 
 
 def decode_text(data: bytes, name: str) -> str:
@@ -57,17 +58,17 @@ def decode_text(data: bytes, name: str) -> str:
     return str(best)
 
 
-def read_source(path: Path) -> SourceText:
+def read_source(path: Path, limits: DocumentLimits = LIMITS) -> SourceText:
+    """The file's text as lines, or an ExtractionError naming the file: an unknown type, a file beyond
+    `limits`, or one that cannot be read."""
     suffix = path.suffix.lower()
     if suffix in REFUSED:
         raise ExtractionError(f"{path.name}: {REFUSED[suffix]}")
     if suffix not in SUPPORTED:
         raise ExtractionError(f"{path.name}: unsupported file type '{path.suffix or '(none)'}' "
                               f"(supported: {', '.join(SUPPORTED)})")
+    check_regular_file(path, limits.max_bytes)  # before opening: /dev/zero never ends, a FIFO blocks
     try:
-        if (size := path.stat().st_size) > MAX_BYTES:
-            raise ExtractionError(f"{path.name}: {size / 2**20:.0f} MB is more than the {MAX_BYTES // 2**20} MB "
-                                  f"a task document may have")
         data = path.read_bytes()
     except OSError as exc:
         raise ExtractionError(f"{path}: cannot read: {exc.strerror}") from exc
@@ -75,9 +76,9 @@ def read_source(path: Path) -> SourceText:
         raise ExtractionError(f"{path.name}: the file is empty")
     try:
         if suffix in DOCX:
-            return read_docx(path)
+            return read_docx(path, limits)
         if suffix in XLSX:
-            return _read_xlsx(path)
+            return _read_xlsx(path, limits)
         if suffix in PDF:
             from reformflow.parsing.readers.pdf import read_pdf
 
@@ -85,7 +86,7 @@ def read_source(path: Path) -> SourceText:
         if suffix in LEGACY_WORD:
             from reformflow.parsing.readers.office import read_legacy_word
 
-            return read_legacy_word(path, data)
+            return read_legacy_word(path, data, limits)
         if suffix in IMAGES:
             from reformflow.parsing.readers.ocr import read_image
 
@@ -100,15 +101,20 @@ def read_source(path: Path) -> SourceText:
     if suffix in HTML:
         from reformflow.parsing.html import read_html  # it builds on this module's SourceText
 
-        return read_html(text)
+        check_html(text, path.name, limits)
+        try:
+            return read_html(text)
+        except Exception as exc:  # markup BeautifulSoup trips over: name the file, never a traceback
+            raise ExtractionError(f"{path.name}: not a readable web page ({type(exc).__name__}: {exc})") from exc
     return SourceText(text.splitlines())
 
 
-def read_docx(path: Path) -> SourceText:
+def read_docx(path: Path, limits: DocumentLimits = LIMITS) -> SourceText:
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    check_ooxml(path, "docx", limits)  # python-docx holds the whole package in memory: judge it first
     document = docx.Document(str(path))
     source = SourceText([], [])
     paragraphs = tables = 0
@@ -133,12 +139,18 @@ def _cell_value(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _read_xlsx(path: Path) -> SourceText:
+def _read_xlsx(path: Path, limits: DocumentLimits) -> SourceText:
     from openpyxl import load_workbook
 
+    check_ooxml(path, "xlsx", limits)  # openpyxl holds every cell as an object: count them first
     workbook = load_workbook(path, data_only=True)
     source = SourceText([], [])
     for sheet in workbook.worksheets:
+        # Rows are read as the rectangle from A1 to the last cell: a stray cell at XFD1048576 spans billions.
+        if (span := sheet.max_row * sheet.max_column) > limits.max_cells:
+            raise ExtractionError(f"{path.name}: sheet {sheet.title} spans {sheet.max_row:,} rows × "
+                                  f"{sheet.max_column:,} columns, more than the {limits.max_cells:,} cells a "
+                                  f"ledger may have ({span:,})")
         filled: dict[tuple[int, int], object] = {}
         for merged in sheet.merged_cells.ranges:  # a merged cell's value belongs to every cell it covers
             value = sheet.cell(merged.min_row, merged.min_col).value

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from reformflow.core.hygiene import safe_line, safe_text
 from reformflow.parsing.model import ExtractedDocument
 
 HEADER = ("序号", "所属领域", "任务名称", "改革措施", "牵头单位", "责任单位", "完成时限", "时限说明")
@@ -27,8 +28,9 @@ def _row(task) -> list[str]:
 
 def append_text_row(sheet, values: list[object]) -> None:
     """Append a row whose text stays text: a cell starting with `=` (a task title, an agency's note) would
-    otherwise be written as a formula that Excel evaluates when the office opens the sheet."""
-    sheet.append(values)
+    otherwise be written as a formula that Excel evaluates when the office opens the sheet. Control characters
+    (a NUL or \x0b in stored text) would make openpyxl refuse the whole sheet: a line break stays one."""
+    sheet.append([safe_text(value) if isinstance(value, str) else value for value in values])
     for cell in sheet[sheet.max_row]:
         if isinstance(cell.value, str) and cell.value.startswith("="):
             cell.data_type = "s"
@@ -38,7 +40,7 @@ def write_ledger(documents: list[ExtractedDocument], path: Path) -> Path:
     workbook = Workbook()
     workbook.remove(workbook.active)
     for document in documents:
-        sheet = workbook.create_sheet(Path(document.source).stem.translate(_SHEET_FORBIDDEN)[:31])
+        sheet = workbook.create_sheet(safe_line(Path(document.source).stem).translate(_SHEET_FORBIDDEN)[:31])
         sheet.append([f"{document.title}工作台账"])
         sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
         sheet["A1"].font = Font(bold=True, size=14)

@@ -17,10 +17,11 @@ from reformflow.models import Document, DocumentRevision, Task, TaskStage, utcno
 from reformflow.parsing import ExtractedDocument, ExtractedTask
 from reformflow.parsing.confidence import REVIEW_BELOW
 
-_TRACKED = ("area", "title", "text", "original_text", "line", "deadline", "deadline_text", "deadline_kind",
+_TRACKED = ("area", "title", "text", "original_text", "deadline", "deadline_text", "deadline_kind",
             "lead_mentions", "co_mentions", "milestones")
-# How sure the reader was: refreshed on every import, but a new reading alone is not a change of the task.
-_REFRESHED = ("confidence", "doubts")
+# Refreshed on every import, but not a change of the task: how sure the reader was, and where in the file the
+# task stands (a task inserted above moves every line below it; counting that made one edit "206 changed").
+_REFRESHED = ("confidence", "doubts", "line")
 SAME_TASK = 0.5  # same code and at least this similar: the same task, edited
 MOVED_TASK = 0.8  # another code but at least this similar: the same task, renumbered
 
@@ -62,24 +63,29 @@ def similarity(a: str, b: str) -> float:
 
 
 def match_tasks(existing: dict[str, Task], incoming: dict[str, ExtractedTask]) -> dict[str, Task]:
-    """incoming code → stored task: same code and similar text, then similar text under another code
-    (numbering shifted), then same code whatever the text."""
+    """incoming code → stored task, surest first: the same text under any code (renumbered, same code
+    preferred); the same code with the same title or similar text (edited); similar text under another code
+    (renumbered and edited), best pairs first. A code whose text and title both changed beyond that is a task
+    deleted and another inserted: the old one keeps its reports, none are handed to a stranger."""
     matches: dict[str, Task] = {}
     free = dict(existing)
+    by_text: dict[str, list[str]] = {}
+    for old_code, old in free.items():
+        by_text.setdefault(old.text, []).append(old_code)
+    for code, new in incoming.items():
+        same = [old_code for old_code in by_text.get(new.text, ()) if old_code in free]
+        if same:
+            matches[code] = free.pop(code if code in same else same[0])
     for code, new in incoming.items():
         old = free.get(code)
-        if old is not None and (old.title == new.title or similarity(old.text, new.text) >= SAME_TASK):
+        if code not in matches and old is not None and (
+                (old.title and old.title == new.title) or similarity(old.text, new.text) >= SAME_TASK):
             matches[code] = free.pop(code)
-    for code, new in incoming.items():
-        if code in matches or not free:
-            continue
-        scored = [(similarity(old.text, new.text), old_code) for old_code, old in free.items()]
-        score, best = max(scored)
-        if score >= MOVED_TASK:
-            matches[code] = free.pop(best)
-    for code in incoming:
-        if code not in matches and code in free:
-            matches[code] = free.pop(code)
+    scored = ((similarity(old.text, new.text), code, old_code) for code, new in incoming.items()
+              if code not in matches for old_code, old in free.items())
+    for _, code, old_code in sorted((pair for pair in scored if pair[0] >= MOVED_TASK), reverse=True):
+        if code not in matches and old_code in free:
+            matches[code] = free.pop(old_code)
     return matches
 
 
@@ -100,14 +106,16 @@ def store_document(extracted: ExtractedDocument, *, session: Session) -> ImportS
     existing = {t.code: t for t in session.exec(select(Task).where(Task.document_id == document.id))}
     incoming = {t.code: t for t in extracted.tasks}  # a repeated code: the later one wins (flagged on extract)
     matches = match_tasks(existing, incoming)
-    _renumber(matches, summary, session=session)
+    matched_ids = {task.id for task in matches.values()}
+    gone = {task.id: task.code for task in existing.values() if task.id not in matched_ids}
+    _recode(matches, [task for task in existing.values() if task.id in gone], set(incoming), set(existing),
+            summary, session=session)
     for code, new in incoming.items():
         _upsert(session, document.id, matches.get(code), new, summary, held=held_for_review(new, extracted))
-    matched_ids = {task.id for task in matches.values()}
     for old in existing.values():
-        if old.id not in matched_ids and old.removed_at is None:
+        if old.id in gone and old.removed_at is None:
             old.removed_at = old.updated_at = utcnow()
-            summary.removed.append(old.code)
+            summary.removed.append(gone[old.id])
     if summary.added or summary.changed or summary.removed or summary.renumbered:
         session.add(DocumentRevision(document_id=document.id, revision=document.revision, added=summary.added,
                                      changed=summary.changed, removed=summary.removed,
@@ -116,11 +124,20 @@ def store_document(extracted: ExtractedDocument, *, session: Session) -> ImportS
     return summary
 
 
-def _renumber(matches: dict[str, Task], summary: ImportSummary, *, session: Session) -> None:
-    """Give matched tasks their new codes; via temporary codes, since two tasks may swap numbers."""
+def _recode(matches: dict[str, Task], gone: list[Task], incoming: set[str], stored: set[str],
+            summary: ImportSummary, *, session: Session) -> None:
+    """Give matched tasks their new codes, via temporary ones, since two tasks may swap numbers. A task the
+    revision dropped gives up its code when another task now carries it (a deletion renumbers the rest): it
+    keeps its reports under `5（已删除）`, and (document, code) stays unique."""
     moved = {code: (task, task.code) for code, task in matches.items() if task.code != code}
     for task, _ in moved.values():
         task.code = f"~{task.id}"
+    taken = stored | incoming
+    for task in gone:
+        if task.code in incoming:
+            retired = f"{task.code}（已删除）"
+            task.code = retired if retired not in taken else f"{task.code}（已删除{task.id}）"
+            taken.add(task.code)
     session.flush()
     for code, (task, old_code) in moved.items():
         task.code = code

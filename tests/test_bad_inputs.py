@@ -53,6 +53,9 @@ DIRECTORIES = [
     ("office: {name: 改革办}\nunits:\n  - {id: A B, name: 市公安局}\n", "units[0] (市公安局).id: String should match"),
     ("office: {name: 改革办}\nunits:\n  - {id: a, name: 市公安局, contacts: [{channel: email, url: police}]}\n",
      "units[0] (市公安局).contacts[0]: Value error, 'police' is not an Apprise URL"),
+    ('office: {name: 改革办}\nunits:\n  - {id: a, name: "市公安局\\0", aliases: ["公安\\v局"]}\n',
+     "units[0] (市公安局).name: control character U+0000 in '市公安局'; remove it; "
+     "units[0] (市公安局).aliases[0]: control character U+000B in '公安 局'; remove it"),
 ]
 
 

@@ -13,6 +13,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from reformflow.parsing.limits import LIMITS, DocumentLimits
 from reformflow.parsing.sources import ExtractionError, SourceText, read_docx
 
 INSTALL = "install the Debian package libreoffice-writer-nogui (make system-deps)"
@@ -27,10 +28,10 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def read_legacy_word(path: Path, data: bytes) -> SourceText:
+def read_legacy_word(path: Path, data: bytes, limits: DocumentLimits = LIMITS) -> SourceText:
     name, suffix = path.name, path.suffix.lower()
     if data.startswith(_ZIP):  # a .docx under an old name: no conversion needed
-        return read_docx(path)
+        return read_docx(path, limits)
     head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if not (data.startswith(_OLE) or head.startswith(_TEXT_STARTS)):
         raise ExtractionError(f"{name}: not a Word or WPS document (neither a Word/WPS binary, RTF nor Word XML)")
@@ -61,4 +62,4 @@ def read_legacy_word(path: Path, data: bytes) -> SourceText:
             reason = error.decode("utf-8", "replace").strip().splitlines()
             raise ExtractionError(f"{name}: LibreOffice could not convert it to .docx "
                                   f"({reason[-1] if reason else f'exit status {process.returncode}'})")
-        return read_docx(converted)
+        return read_docx(converted, limits)

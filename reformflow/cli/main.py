@@ -204,7 +204,11 @@ def bulletin(period: Annotated[str | None, typer.Option(help="YYYY-MM (default: 
     """Compute and publish the monthly bulletin (月度通报)."""
     from reformflow.flows.bulletin import monthly_bulletin
 
-    typer.echo(json.dumps(monthly_bulletin(settings.office, period, _date(as_of)), ensure_ascii=False, indent=2))
+    try:
+        result = monthly_bulletin(settings.office, period, _date(as_of))
+    except Exception as exc:  # the flow has told the office; the command says it too, without a traceback
+        fail(f"月度通报未生成：{type(exc).__name__}: {exc}（已发布的版本保持原样，已通知改革办）")
+    typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
 
 
 @app.command()

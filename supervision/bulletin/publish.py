@@ -10,10 +10,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
+import shutil
+import tempfile
+import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import event
 from sqlmodel import Session, select
 
 from reformflow.models import Bulletin, Channel, MessageKind, Unit
@@ -33,7 +38,13 @@ class PublishedBulletin:
 
 def publish_bulletin(data: dict, out_dir: Path, *, session: Session, office: str = "优化营商环境改革工作领导小组办公室"
                      ) -> PublishedBulletin:
-    """Write the files of a new version, unless the latest version already has exactly these numbers."""
+    """Write the files of a new version, unless the latest version already has exactly these numbers.
+
+    All or nothing: the files are written into a hidden staging folder next to the versions, the record is
+    flushed (a concurrent run taking the same version fails here), and only then is the folder renamed into
+    place, in one step. A failure before that removes the staging folder; a transaction rolled back after it
+    removes the folder again. Either way the versions before stay as they were, and no half-written folder is
+    ever seen as a version."""
     payload = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
     digest = content_digest(data)
     period = data["period"]
@@ -44,23 +55,68 @@ def publish_bulletin(data: dict, out_dir: Path, *, session: Session, office: str
         return PublishedBulletin(latest, data, markdown, new_version=False)
     version = latest.version + 1 if latest else 1
     folder = out_dir / period / f"v{version}"
-    folder.mkdir(parents=True, exist_ok=True)
-    # ASCII file names: mail clients mangle Chinese attachment names.
-    paths = {"json": folder / "bulletin.json", "html": folder / "bulletin.html", "md": folder / "bulletin.md",
-             "docx": folder / f"bulletin-{period}-v{version}.docx"}
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    # Same parent, same filesystem: the rename into place is atomic.
+    staging = Path(tempfile.mkdtemp(prefix=f".v{version}-writing-", dir=folder.parent))
+    try:
+        names = _write_files(data, staging, payload, markdown, office, f"bulletin-{period}-v{version}.docx")
+        record = Bulletin(period=period, as_of=date.fromisoformat(data["as_of"]), version=version, digest=digest,
+                          **{field: str(folder / name) for field, name in names.items()})
+        session.add(record)
+        session.flush()
+        _replace_orphan(folder)
+        staging.rename(folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _remove_on_rollback(session, folder)
+    return PublishedBulletin(record, data, markdown, new_version=True)
+
+
+def _write_files(data: dict, folder: Path, payload: str, markdown: str, office: str, docx_name: str
+                 ) -> dict[str, str]:
+    """The version's files in `folder`; returns the record's path fields → file names. ASCII file names: mail
+    clients mangle Chinese attachment names."""
     charts = {"completion": completion_chart(data, folder / "completion-by-unit.png"),
               "areas": area_chart(data, folder / "status-by-area.png")}
     embedded = {name: "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode()
                 for name, path in charts.items()}
-    paths["json"].write_text(payload + "\n", encoding="utf-8")
-    paths["html"].write_text(render_text("bulletin.html.j2", b=data, charts=embedded), encoding="utf-8")
-    paths["md"].write_text(markdown, encoding="utf-8")
-    write_docx(data, charts, paths["docx"], office)
-    record = Bulletin(period=period, as_of=date.fromisoformat(data["as_of"]), version=version, digest=digest,
-                      json_path=str(paths["json"]), html_path=str(paths["html"]), markdown_path=str(paths["md"]),
-                      docx_path=str(paths["docx"]))
-    session.add(record)
-    return PublishedBulletin(record, data, markdown, new_version=True)
+    (folder / "bulletin.json").write_text(payload + "\n", encoding="utf-8")
+    (folder / "bulletin.html").write_text(render_text("bulletin.html.j2", b=data, charts=embedded), encoding="utf-8")
+    (folder / "bulletin.md").write_text(markdown, encoding="utf-8")
+    write_docx(data, charts, folder / docx_name, office)
+    return {"json_path": "bulletin.json", "html_path": "bulletin.html", "markdown_path": "bulletin.md",
+            "docx_path": docx_name}
+
+
+def _replace_orphan(folder: Path) -> None:
+    """A folder already under the new version's name has no record (the record was just flushed under that
+    version): left by a run killed between the rename and its commit, or by a release that wrote in place.
+    It is nobody's version; it makes way."""
+    if folder.exists():
+        aside = folder.with_name(f".{folder.name}-orphan-{os.getpid()}-{time.monotonic_ns()}")
+        folder.rename(aside)
+        shutil.rmtree(aside, ignore_errors=True)
+
+
+def _remove_on_rollback(session: Session, folder: Path) -> None:
+    """The folder is in place before the caller commits: if the transaction is rolled back instead, the folder
+    goes too, so no version exists on disk that the ledger does not know."""
+    root = session.get_transaction()
+    outcome: list[str] = []  # "committed", then "ended": the listeners stay (a session is short-lived) but idle
+
+    def after_commit(_session: Session) -> None:
+        if not outcome and not session.in_nested_transaction():  # a savepoint released is not the commit
+            outcome.append("committed")
+
+    def after_transaction_end(_session: Session, transaction) -> None:
+        if transaction is root and "ended" not in outcome:
+            if not outcome:
+                shutil.rmtree(folder, ignore_errors=True)
+            outcome.append("ended")
+
+    event.listen(session, "after_commit", after_commit)
+    event.listen(session, "after_transaction_end", after_transaction_end)
 
 
 # The day a bulletin was computed on is not its content: the same numbers computed another day are the same version
@@ -97,6 +153,21 @@ def _queue_one(key: str, unit: Unit, channel: str, published: PublishedBulletin,
         return [key] if enqueue(key, unit, MessageKind.BULLETIN, channel, message, session=session) else []
     return enqueue_rendered(key, unit, MessageKind.BULLETIN, channel, "bulletin_summary", session=session,
                             b=published.data, link=link)
+
+
+def queue_publish_failure(period: str, as_of: date, error: str, *, session: Session) -> list[str]:
+    """Tell the office that the period's bulletin could not be published, and why: once a day per kind of
+    error and channel, so a scheduled run failing every hour does not flood it."""
+    office = session.exec(select(Unit).where(Unit.is_office)).first()
+    if office is None:
+        return []
+    kind = hashlib.sha256(error.split(":", 1)[0].encode()).hexdigest()[:12]
+    queued = []
+    for channel in unit_channels(session=session).get(office.id, []):
+        queued += enqueue_rendered(f"bulletin-failed:{period}:{as_of.isoformat()}:{kind}:{channel}", office,
+                                   MessageKind.BULLETIN, channel, "bulletin_failed", session=session,
+                                   period=period, as_of=as_of, error=error)
+    return queued
 
 
 def bulletin_link(path: str, *, bulletin_dir: Path, public_base_url: str | None) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from reformflow.core.hygiene import safe_line, unsafe_characters
 from reformflow.parsing.text import clean
 
 CHANNELS = ("email", "wecom", "dingtalk", "feishu", "outbox", "webhook")
@@ -176,11 +177,33 @@ def load_directory(path: str | Path) -> Directory:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
         raise DirectoryError(f"{path}:{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from exc
+    if unsafe := control_characters_in(raw):
+        raise DirectoryError(f"{path}: " + "; ".join(unsafe))
     try:
         data = DirectoryFile.model_validate(raw)
     except ValidationError as exc:
         raise DirectoryError(f"{path}: " + "; ".join(_describe(raw, err) for err in exc.errors())) from exc
     return Directory(data, path)
+
+
+def control_characters_in(raw: object) -> list[str]:
+    """Every value holding NUL or another control character (YAML's "\0" or "\v" escapes write them), named
+    like a validation error: a unit name that cannot be stored or matched is refused, not silently changed."""
+    found: list[str] = []
+
+    def visit(node: object, loc: tuple) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                visit(value, (*loc, key))
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                visit(value, (*loc, index))
+        elif isinstance(node, str) and (characters := unsafe_characters(node)):
+            found.append(_describe(raw, {"loc": loc, "msg": f"control character {', '.join(characters)} "
+                                                             f"in '{safe_line(node)}'; remove it"}))
+
+    visit(raw, ())
+    return found
 
 
 def _describe(raw: object, error: dict) -> str:
@@ -190,7 +213,7 @@ def _describe(raw: object, error: dict) -> str:
         node = node[step] if isinstance(node, (list, dict)) and _has(node, step) else None
         label = f"[{step}]" if isinstance(step, int) else f".{step}"
         if isinstance(step, int) and isinstance(node, dict) and node.get("name"):
-            label += f" ({node['name']})"
+            label += f" ({safe_line(str(node['name']))})"
         parts.append(label)
     return f"{''.join(parts).lstrip('.')}: {error['msg']}"
 

@@ -18,6 +18,7 @@ from reformflow.supervision.units.directory import (
     DirectoryError,
     MentionProblem,
     Resolution,
+    control_characters_in,
     normalise_name,
 )
 
@@ -74,7 +75,10 @@ def load_decisions(path: Path) -> Decisions:
     if not path.exists():
         return Decisions(path)
     try:
-        data = DecisionsFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if unsafe := control_characters_in(raw):  # the office edits this file by hand too
+            raise DirectoryError(f"{path}: " + "; ".join(unsafe))
+        data = DecisionsFile.model_validate(raw)
     except (yaml.YAMLError, ValidationError) as exc:
         raise DirectoryError(f"{path}: not a valid decisions file: {exc}") from exc
     return Decisions(path, data.decisions)

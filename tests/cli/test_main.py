@@ -49,3 +49,19 @@ def test_extract_writes_the_excel_ledger(tmp_path):
     workbook = load_workbook(tmp_path / "台账.xlsx")
     assert [sheet.max_row - 2 for sheet in workbook.worksheets] == [210, 32]
     assert workbook.worksheets[0]["A2"].value == "序号"
+
+
+def test_a_bulletin_that_cannot_be_published_is_a_clear_error_not_a_traceback(monkeypatch):
+    from typer.testing import CliRunner
+
+    from reformflow.cli.main import app
+    from reformflow.flows import bulletin
+
+    def failing(office, period, as_of):
+        raise ValueError("All strings must be XML compatible")
+
+    monkeypatch.setattr(bulletin, "monthly_bulletin", failing)
+    result = CliRunner().invoke(app, ["bulletin", "--period", "2020-06"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert ("月度通报未生成：ValueError: All strings must be XML compatible（已发布的版本保持原样，已通知改革办）"
+            in result.output)

@@ -38,3 +38,31 @@ def test_the_bulletin_is_emailed_once_with_its_word_notice(data_dir, tmp_path, s
 
     again = monthly_bulletin(period="2020-06", as_of=date(2020, 6, 30))
     assert again["version"] == 1 and len(mailbox.messages) == 1  # same numbers: same version, no second email
+
+
+def test_a_bulletin_that_cannot_be_written_fails_visibly_and_tells_the_office(data_dir, tmp_path, monkeypatch):
+    from sqlmodel import select
+
+    from reformflow.models import Bulletin, Message
+    from reformflow.supervision.bulletin import publish
+
+    with new_session() as session:
+        store_document(document([task("1", ["市公安局"], deadline=date(2020, 5, 31))]), session=session)
+        directory = load_directory(directory_file(tmp_path / "d.yaml", {"市公安局": [("outbox", "outbox://police")]}))
+        assign_tasks(directory, no_decisions(), session=session)
+        session.commit()
+    monkeypatch.setattr(common, "office_now", lambda: datetime(2020, 7, 1, 9, 5, tzinfo=ZoneInfo("Asia/Shanghai")))
+
+    def broken_docx(*args):
+        raise ValueError("All strings must be XML compatible")
+
+    monkeypatch.setattr(publish, "write_docx", broken_docx)
+    with pytest.raises(ValueError, match="XML compatible"):
+        monthly_bulletin(period="2020-06", as_of=date(2020, 6, 30))
+
+    with new_session() as session:
+        assert session.exec(select(Bulletin)).all() == []
+        told = session.exec(select(Message).where(Message.subject.startswith("【月度通报未生成】"))).one()
+    assert (told.state, told.channel) == ("sent", "outbox")
+    assert "ValueError: All strings must be XML compatible" in told.body
+    assert list((data_dir / "bulletins" / "2020-06").iterdir()) == []  # no half-written version folder

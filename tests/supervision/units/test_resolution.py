@@ -37,3 +37,13 @@ def test_decisions_are_remembered_most_specific_first(resolver, tmp_path):
     decisions.add(Decision(mention="各有关单位", ignore=True))  # replaces the first decision
     ignored = Resolver(resolver.directory, load_decisions(tmp_path / "decisions.yaml"))
     assert ignored.resolve("各有关单位", source="b.txt", code="1").how == "ignored"
+
+
+def test_a_decisions_file_with_a_control_character_is_refused_by_entry(tmp_path):
+    from reformflow.supervision.units.directory import DirectoryError
+
+    path = tmp_path / "decisions.yaml"
+    path.write_text('decisions:\n  - {mention: "各相关单位\\0", units: [市发展改革委]}\n', encoding="utf-8")
+    with pytest.raises(DirectoryError) as error:
+        load_decisions(path)
+    assert str(error.value) == (f"{path}: decisions[0].mention: control character U+0000 in '各相关单位'; remove it")
