@@ -20,7 +20,9 @@ from reformflow.models import Bulletin, Channel, MessageKind, Unit
 from reformflow.notifications.message import OutgoingMessage
 from reformflow.notifications.outbox import enqueue, enqueue_rendered, unit_channels
 from reformflow.notifications.render import render_message, render_text
-from reformflow.supervision.bulletin.documents import area_chart, completion_chart, write_docx
+from reformflow.supervision.bulletin.charts import PHONE, area_chart, completion_chart
+from reformflow.supervision.bulletin.documents import NoticeStyle, write_docx
+from reformflow.supervision.bulletin.pdf import export_pdf
 
 
 @dataclass
@@ -31,9 +33,10 @@ class PublishedBulletin:
     new_version: bool
 
 
-def publish_bulletin(data: dict, out_dir: Path, *, session: Session, office: str = "优化营商环境改革工作领导小组办公室"
-                     ) -> PublishedBulletin:
-    """Write the files of a new version, unless the latest version already has exactly these numbers."""
+def publish_bulletin(data: dict, out_dir: Path, *, session: Session, notice: NoticeStyle | None = None,
+                     pdf: bool = False) -> PublishedBulletin:
+    """Write the files of a new version, unless the latest version already has exactly these numbers. With
+    `pdf`, the Word notice is also printed to PDF beside it (LibreOffice: a few seconds)."""
     payload = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
     digest = content_digest(data)
     period = data["period"]
@@ -50,17 +53,33 @@ def publish_bulletin(data: dict, out_dir: Path, *, session: Session, office: str
              "docx": folder / f"bulletin-{period}-v{version}.docx"}
     charts = {"completion": completion_chart(data, folder / "completion-by-unit.png"),
               "areas": area_chart(data, folder / "status-by-area.png")}
-    embedded = {name: "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode()
-                for name, path in charts.items()}
+    phone = {"completion": completion_chart(data, folder / "completion-by-unit-phone.png", PHONE),
+             "areas": area_chart(data, folder / "status-by-area-phone.png", PHONE)}
+    embedded = {name: _data_uri(path) for name, path in charts.items()}
+    embedded |= {f"{name}_phone": _data_uri(path) for name, path in phone.items()}
     paths["json"].write_text(payload + "\n", encoding="utf-8")
     paths["html"].write_text(render_text("bulletin.html.j2", b=data, charts=embedded), encoding="utf-8")
     paths["md"].write_text(markdown, encoding="utf-8")
-    write_docx(data, charts, paths["docx"], office)
+    write_docx(data, charts, paths["docx"], notice)
+    if pdf:
+        export_pdf(paths["docx"])
     record = Bulletin(period=period, as_of=date.fromisoformat(data["as_of"]), version=version, digest=digest,
                       json_path=str(paths["json"]), html_path=str(paths["html"]), markdown_path=str(paths["md"]),
                       docx_path=str(paths["docx"]))
     session.add(record)
     return PublishedBulletin(record, data, markdown, new_version=True)
+
+
+def _data_uri(path: Path) -> str:
+    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode()
+
+
+def notice_pdf(record: Bulletin) -> Path | None:
+    """The notice's PDF, printed beside the .docx under the same name, when it was made."""
+    if not record.docx_path:
+        return None
+    path = Path(record.docx_path).with_suffix(".pdf")
+    return path if path.exists() else None
 
 
 # The day a bulletin was computed on is not its content: the same numbers computed another day are the same version
@@ -92,7 +111,8 @@ def _queue_one(key: str, unit: Unit, channel: str, published: PublishedBulletin,
     if channel == Channel.EMAIL:
         html = Path(published.record.html_path).read_text(encoding="utf-8")
         subject = render_message("bulletin_summary.md.j2", b=published.data, link=link).subject
-        attachments = (published.record.docx_path,) if published.record.docx_path else ()
+        printable = notice_pdf(published.record)
+        attachments = tuple(str(p) for p in (published.record.docx_path, printable) if p)
         message = OutgoingMessage(subject, html, "html", attachments)
         return [key] if enqueue(key, unit, MessageKind.BULLETIN, channel, message, session=session) else []
     return enqueue_rendered(key, unit, MessageKind.BULLETIN, channel, "bulletin_summary", session=session,
