@@ -103,7 +103,9 @@ class _Notice:
         single_spacing(paragraph)
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.keep_with_next = True
-        paragraph.add_run().add_picture(str(picture), width=TEXT_WIDTH)
+        shape = paragraph.add_run().add_picture(str(picture), width=TEXT_WIDTH)
+        for side in ("distT", "distB", "distL", "distR"):  # else LibreOffice puts 0.32 cm around it
+            shape._inline.set(side, "0")
         self.figures += 1
         self.line(f"图{self.figures}　{caption}", size=14, indent=0, align=WD_ALIGN_PARAGRAPH.CENTER)
 
