@@ -70,6 +70,11 @@ bench: $(BIN)/.installed
 	$(BIN)/python -m bench.bulletin
 	$(BIN)/python -m bench.orchestration
 
+# Pictures of what readers see (bulletin, intake page, e-mail at 1280 and 390 px; the Word notice's PDF pages)
+# under docs/screenshots/, from the demo ledger built in a temporary data directory.
+screenshots: $(BIN)/.installed test-deps
+	$(BIN)/python -m tools.screenshots
+
 serve: $(BIN)/.installed
 	$(BIN)/reformflow serve
 
