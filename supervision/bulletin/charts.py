@@ -43,8 +43,9 @@ class ChartFrame:
     labels_above: bool = False  # each name on its own line above its bar (a narrow screen)
 
 
-# The notice's text block is 156 mm × 225 mm (GB/T 9704); a chart leaves room for its heading and caption.
-NOTICE = ChartFrame(width=156 * MM, max_height=190 * MM, dpi=200)
+# The notice's text block is 156 mm × 225 mm (GB/T 9704). A chart takes at most 100 mm of it, so that it
+# fits below a table's last rows instead of leaving most of a page empty.
+NOTICE = ChartFrame(width=156 * MM, max_height=100 * MM, dpi=200)
 # A phone: 390 CSS px minus the page's padding, drawn at 2× for its screen; labels 12 CSS px.
 PHONE = ChartFrame(width=3.6, max_height=60, dpi=200, label_size=9, labels_above=True)
 
@@ -85,7 +86,7 @@ def completion_chart(data: dict, path: Path, frame: ChartFrame = NOTICE) -> Path
     if frame.labels_above:
         return _phone_bars(path, frame, [(u["unit"], [u["completion_rate"] * 100], f"{u['completion_rate']:.0%}")
                                          for u in units], [("完成率", "#1d4ed8")], limit=100)
-    bar = min(0.26, (frame.max_height - 0.9) / max(len(units), 1))
+    bar = max(0.15, min(0.26, (frame.max_height - 0.9) / max(len(units), 1)))  # 9 pt names need 0.15 in
     figure, axes = plt.subplots(figsize=(frame.width, bar * len(units) + 0.9), dpi=frame.dpi)
     names = [u["unit"] for u in reversed(units)]
     rates = [u["completion_rate"] * 100 for u in reversed(units)]
@@ -131,7 +132,7 @@ def areas_shown(data: dict, frame: ChartFrame = NOTICE) -> int:
 
 def _area_bar(count: int, frame: ChartFrame) -> float:
     """Inches per area: roomy for a few, down to 0.2 in (two lines of 9 pt labels) for many."""
-    return max(0.2, min(0.34, (frame.max_height - 1.0) / max(count, 1)))
+    return max(0.2, min(0.3, (frame.max_height - 1.0) / max(count, 1)))
 
 
 def _phone_bars(path: Path, frame: ChartFrame, rows: list[tuple[str, list[float], str]],

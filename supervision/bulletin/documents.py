@@ -180,7 +180,7 @@ def _overdue(notice: _Notice, data: dict) -> None:
         else:
             notice.line(f"均为《{document}》所列任务：")
         notice.table([Column("序号"), Column("任务", "text"), Column("牵头单位", "name"), Column("完成时限", "date"),
-                      Column("逾期工作日")],
+                      Column("逾期\n工作日")],
                      [[row["code"], row["title"], "、".join(row["lead_units"]) or "—", _deadline(row),
                        row["days_overdue"]] for row in overdue if row["document"] == document])
 
@@ -222,15 +222,16 @@ def _closing(notice: _Notice, data: dict) -> None:
     right; then the 版记 between two rules."""
     notice.line("说明：本通报所用口径如下。", keep_with_next=True)
     for number, item in enumerate(data["definitions"], start=1):
-        notice.line(f"{number}．{item['term']}：{item['definition']}")
-    notice.line("", indent=0)
+        last = number == len(data["definitions"])  # the signature never stands alone on a page (GB/T 9704)
+        notice.line(f"{number}．{item['term']}：{item['definition']}", keep_with_next=last)
+    notice.line("", indent=0, keep_with_next=True)
     dated = data["as_of_label"]
     date_chars, issuer_chars = len(dated), len(notice.style.issuer)
     signature = notice.line(notice.style.issuer, indent=0, align=WD_ALIGN_PARAGRAPH.RIGHT, keep_with_next=True)
     signature.paragraph_format.right_indent = Pt(BODY_SIZE * max(0, 4 + (date_chars - issuer_chars) / 2))
-    when = notice.line(dated, indent=0, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    when = notice.line(dated, indent=0, align=WD_ALIGN_PARAGRAPH.RIGHT, keep_with_next=True)
     when.paragraph_format.right_indent = Pt(BODY_SIZE * 4)
-    notice.line("", indent=0)
+    notice.line("", indent=0, keep_with_next=True)
     imprint = notice.line(f"{notice.style.issuer}　　{dated}印发", size=14, indent=0, align=WD_ALIGN_PARAGRAPH.CENTER)
     rule(imprint, "000000", "top", 8)
     rule(imprint, "000000", "bottom", 8)

@@ -127,7 +127,7 @@ class Column:
     """A column of a notice table. `kind`: `number` and `date` never break; `name` is a list of unit names
     joined by 、, never broken inside a name; `text` wraps freely."""
 
-    header: str
+    header: str  # "\n" where it must break, if anywhere
     kind: str = "number"
 
 
@@ -142,9 +142,11 @@ def fit_widths(columns: list[Column], rows: list[list[str]], font: str | None = 
     for index, column in enumerate(columns):
         cells = [row[index] for row in rows]
         # A header may take two lines when room is short, one when there is room.
-        header = max(text_width(column.header[:math.ceil(len(column.header) / 2)], size, font),
-                     text_width(column.header, size, font) if len(column.header) <= 2 else 0)
-        one_line_header = text_width(column.header, size, font)
+        lines = column.header.split("\n")  # a header may say where it breaks: 逾期\n工作日
+        head = lines[0] if len(lines) == 1 else max(lines, key=len)
+        header = max(text_width(head[:math.ceil(len(head) / 2)], size, font) if len(lines) == 1 else 0,
+                     text_width(head, size, font) if len(head) <= 2 or len(lines) > 1 else 0)
+        one_line_header = max(text_width(line, size, font) for line in lines)
         widest = min(max((text_width(cell, size, font) for cell in cells), default=0), total * 0.4)
         if column.kind in ("number", "date"):
             least = widest
