@@ -182,4 +182,4 @@ def test_a_control_character_in_a_report_does_not_stop_the_bulletin(session, tmp
     published = publish_bulletin(data, data_dir / "bulletins", session=session)
     notice = docx.Document(published.record.docx_path)
     cells = [cell.text for table in notice.tables for row in table.rows for cell in row.cells]
-    assert "第一行 第二行" in cells  # the extension request's reason, in the notice's table of requests
+    assert any("第一行 第二行" in cell for cell in cells)  # the reason, in the table of requests
