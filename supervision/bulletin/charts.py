@@ -74,8 +74,8 @@ def top_units(data: dict, top: int = TOP_UNITS) -> list[dict]:
     return sorted(units, key=lambda u: (-u["completion_rate"], u["unit"]))
 
 
-def _label_lines(text: str, per_line: int = 10) -> str:
-    """A long area name on two lines rather than cut: the reader must be able to tell areas apart."""
+def _label_lines(text: str, per_line: int = 14) -> str:
+    """A very long area name on two lines rather than cut: the reader must be able to tell areas apart."""
     return "\n".join(textwrap.wrap(text, per_line)[:3])
 
 

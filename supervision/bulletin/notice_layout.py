@@ -178,7 +178,7 @@ def table(document, columns: list[Column], rows: list[list[str]], body_font: str
     grid.autofit = False
     _table_properties(grid, widths)
     for cell, column, width in zip(grid.rows[0].cells, columns, widths, strict=True):
-        _cell(cell, column.header, width, header_font, bold=False, centre=True)
+        _cell(cell, _header_lines(column.header, width, header_font), width, header_font, centre=True)
     _row_flags(grid.rows[0], header=True)
     for values in rows:
         row = grid.add_row()
@@ -186,6 +186,15 @@ def table(document, columns: list[Column], rows: list[list[str]], body_font: str
         for cell, value, column, width in zip(row.cells, values, columns, widths, strict=True):
             _cell(cell, value, width, body_font, centre=column.kind != "text" and column.kind != "name")
     return grid
+
+
+def _header_lines(header: str, width: float, font: str) -> str:
+    """A header too wide for its column breaks in the middle (申请/销号), not where the line happens to end
+    (申请销/号)."""
+    if "\n" in header or text_width(header, TABLE_SIZE, font) + 2 * CELL_PADDING.pt + 2 <= width:
+        return header
+    middle = math.ceil(len(header) / 2)
+    return f"{header[:middle]}\n{header[middle:]}"
 
 
 def _cell(cell, text: str, width: float, font: str, bold: bool = False, centre: bool = False) -> None:
