@@ -138,7 +138,7 @@ def _area_bar(count: int, frame: ChartFrame) -> float:
 def _phone_bars(path: Path, frame: ChartFrame, rows: list[tuple[str, list[float], str]],
                 series: list[tuple[str, str]], limit: float) -> Path:
     """One row per item: its full name on a line of its own above a bar as wide as the screen."""
-    row_height = 0.42
+    row_height = 0.48  # inches: a name, its bar just below it, then a clear gap before the next name
     figure, axes = plt.subplots(figsize=(frame.width, row_height * len(rows) + 0.45), dpi=frame.dpi)
     for index, (name, values, figure_text) in enumerate(rows):
         y = -index * row_height
@@ -146,10 +146,10 @@ def _phone_bars(path: Path, frame: ChartFrame, rows: list[tuple[str, list[float]
         for value, (_, colour) in zip(values, series, strict=True):
             axes.barh(y - 0.12, value, left=left, height=0.16, color=colour)
             left += value
-        axes.text(0, y + 0.06, name, fontsize=frame.label_size, va="bottom")
+        axes.text(0, y - 0.02, name, fontsize=frame.label_size, va="bottom")
         axes.text(limit * 1.01, y - 0.12, figure_text, fontsize=frame.label_size - 1, va="center", ha="left")
     axes.set_xlim(0, limit * 1.16)
-    axes.set_ylim(-row_height * len(rows) + 0.1, 0.3)
+    axes.set_ylim(-row_height * len(rows) + 0.2, 0.2)
     axes.axis("off")
     if len(series) > 1:
         axes.legend(handles=[plt.Rectangle((0, 0), 1, 1, color=c) for _, c in series],

@@ -112,7 +112,7 @@ class _Notice:
 
 def write_docx(data: dict, charts: dict[str, Path], path: Path, style: NoticeStyle | None = None) -> Path:
     notice = _Notice(style or NoticeStyle())
-    _letterhead(notice)
+    _letterhead(notice, data)
     _units(notice, data, charts["completion"])
     _areas(notice, data, charts["areas"])
     _overdue(notice, data)
@@ -124,25 +124,25 @@ def write_docx(data: dict, charts: dict[str, Path], path: Path, style: NoticeSty
     return path
 
 
-def _letterhead(notice: _Notice) -> None:
+def _letterhead(notice: _Notice, data: dict) -> None:
+    """版头 (issuing office, 文号, red rule), then the title, the addressees and the opening paragraph."""
     style = notice.style
-    # 发文机关标志: as large as the line allows, at most 2号+ (30 pt), red, centred.
+    # 发文机关标志: red, centred, as large as one line allows up to 30 pt.
     size = min(30.0, math.floor(TEXT_WIDTH.pt / max(text_width(style.issuer, 1, style.title_font), 1) * 0.97))
     notice.line(style.issuer, style.title_font, size, indent=0, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True,
                 colour=RED)
     notice.line("", indent=0)
     number = notice.line(style.number or "", indent=0, align=WD_ALIGN_PARAGRAPH.CENTER)
     rule(number, "C00000", size_eighths=12)
-
-
-def _units(notice: _Notice, data: dict, chart: Path) -> None:
-    style = notice.style
     notice.line("", indent=0)
     notice.line(f"关于{data['period_label']}优化营商环境改革任务落实情况的通报", style.title_font, 22, indent=0,
                 align=WD_ALIGN_PARAGRAPH.CENTER, bold=True)
     notice.line("", indent=0)
     notice.line(f"{style.addressees}：", indent=0)
     notice.line(data["headline"] + "现将有关情况通报如下。")
+
+
+def _units(notice: _Notice, data: dict, chart: Path) -> None:
     notice.heading("一、各单位完成情况")
     notice.line("各单位按办结率排序，办结率相同的红灯任务少者在前；牵头、配合任务均计入。")
     notice.table([Column("排名"), Column("单位", "name"), Column("牵头"), Column("配合"), Column("已办结"),
@@ -155,7 +155,7 @@ def _units(notice: _Notice, data: dict, chart: Path) -> None:
 
 def _areas(notice: _Notice, data: dict, chart: Path) -> None:
     notice.heading("二、各领域情况")
-    notice.table([Column("领域", "text"), Column("任务"), Column("已办结"), Column("申请销号"), Column("绿灯"),
+    notice.table([Column("领域", "name"), Column("任务"), Column("已办结"), Column("申请销号"), Column("绿灯"),
                   Column("黄灯"), Column("红灯"), Column("持续推进"), Column("无时限未报送"), Column("待落实")],
                  [[a["area"], a["tasks"], a["completed"], a["claimed"], a["on_track"], a["at_risk"], a["overdue"],
                    a["standing"], a["no_deadline_unreported"], a["unassigned"]] for a in data["areas"]])

@@ -124,8 +124,8 @@ def rule(paragraph, colour: str, position: str = "bottom", size_eighths: int = 1
 
 @dataclass(frozen=True)
 class Column:
-    """A column of a notice table. `kind`: `number` and `date` never break; `name` is a list of unit names
-    joined by 、, never broken inside a name; `text` wraps freely."""
+    """A column of a notice table. `kind`: `number` and `date` never break; `name` is a name or a list of names
+    joined by 、 (units, areas), never broken inside a name of up to 14 characters; `text` wraps freely."""
 
     header: str  # "\n" where it must break, if anywhere
     kind: str = "number"
@@ -152,7 +152,7 @@ def fit_widths(columns: list[Column], rows: list[list[str]], font: str | None = 
             least = widest
         elif column.kind == "name":
             least = max((text_width(name, size, font) for cell in cells for name in cell.split("、")), default=0)
-            least = min(least, size * 12)
+            least = min(least, size * 14)
         else:
             least = size * 6
         minimum.append(max(header, least) + padding)
