@@ -224,6 +224,8 @@ def demo(as_of: Annotated[str, typer.Option(help="The demo's date, inside the do
     typer.echo(f"  Markdown: {Path(result['bulletin']['markdown']).resolve()}")
     typer.echo(f"  JSON:     {Path(result['bulletin']['json']).resolve()}")
     typer.echo(f"  Word:     {Path(result['bulletin']['docx']).resolve()}")
+    if result["bulletin"].get("pdf"):
+        typer.echo(f"  PDF:      {Path(result['bulletin']['pdf']).resolve()}")
     typer.echo(f"Outbox: {outbox} ({len(files)} messages; one folder per unit)")
 
 
