@@ -3,18 +3,35 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test layers lint serve bench clean system-deps test-deps
+.PHONY: demo test layers lint serve bench clean system-deps test-deps fandol-fonts screenshots
 
-# Debian packages, installed only when missing: a CJK font for the bulletin's charts and Word notice,
+# Debian packages, installed only when missing: CJK fonts for the bulletin's charts and Word notice,
 # LibreOffice's Writer (no GUI) to convert .doc/.wps documents, Tesseract with its simplified-Chinese data to OCR
 # scans, and (for the tests) Chromium, which drives the web pages as a person would.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq
 system-deps:
 	@fc-list 2>/dev/null | grep -q "Noto Sans CJK" || { $(SUDO) apt-get update -qq && $(APT) fonts-noto-cjk fontconfig; }
+	@fc-list 2>/dev/null | grep -q FandolFang || $(MAKE) --no-print-directory fandol-fonts
 	@command -v soffice >/dev/null || { $(SUDO) apt-get update -qq && $(APT) libreoffice-writer-nogui; }
 	@tesseract --list-langs 2>/dev/null | grep -qx chi_sim || \
 	  { $(SUDO) apt-get update -qq && $(APT) tesseract-ocr tesseract-ocr-chi-sim; }
+
+# The Word notice's FangSong (仿宋) and Kai (楷体) faces. Debian has no free FangSong covering simplified Chinese
+# in a package of its own (fonts-cwtex-fs is traditional only): the Fandol fonts (GPL with the font exception)
+# ship inside texlive-lang-chinese, so the two files are taken from that package (49 MB download, 15 MB kept)
+# instead of installing TeX Live.
+FANDOL_DIR := /usr/local/share/fonts/fandol
+FANDOL_IN_DEB := ./usr/share/texlive/texmf-dist/fonts/opentype/public/fandol
+fandol-fonts:
+	@work=$$(mktemp -d) && chmod 755 $$work && cd $$work && \
+	  { apt-get download -qq texlive-lang-chinese 2>/dev/null || \
+	    { $(SUDO) apt-get update -qq && apt-get download -qq texlive-lang-chinese; }; } && \
+	  dpkg-deb --fsys-tarfile texlive-lang-chinese_*.deb | tar -x --wildcards \
+	    '$(FANDOL_IN_DEB)/FandolFang-Regular.otf' '$(FANDOL_IN_DEB)/FandolKai-Regular.otf' \
+	    './usr/share/doc/texlive-doc/fonts/fandol/*' && \
+	  $(SUDO) install -D -m 644 -t $(FANDOL_DIR) $(FANDOL_IN_DEB)/*.otf ./usr/share/doc/texlive-doc/fonts/fandol/* && \
+	  $(SUDO) fc-cache -f $(FANDOL_DIR) && rm -rf $$work && echo "installed FandolFang and FandolKai in $(FANDOL_DIR)"
 
 test-deps: system-deps
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(APT) chromium; }
@@ -53,6 +70,11 @@ bench: $(BIN)/.installed
 	$(BIN)/python -m bench.bulletin
 	$(BIN)/python -m bench.orchestration
 	$(BIN)/python -m bench.hostile
+
+# Pictures of what readers see (bulletin, intake page, e-mail at 1280 and 390 px; the Word notice's PDF pages)
+# under docs/screenshots/, from the demo ledger built in a temporary data directory.
+screenshots: $(BIN)/.installed test-deps
+	$(BIN)/python -m tools.screenshots
 
 serve: $(BIN)/.installed
 	$(BIN)/reformflow serve

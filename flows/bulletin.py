@@ -1,4 +1,5 @@
-"""monthly-bulletin: compute the month's numbers, write JSON/HTML/Markdown, publish to the office."""
+"""monthly-bulletin: compute the month's numbers, write JSON/HTML/Markdown and the Word notice (and its PDF),
+publish to the office."""
 
 from __future__ import annotations
 
@@ -17,9 +18,12 @@ from reformflow.flows.common import deliver_outbox
 from reformflow.flows.office import office_today, working_calendar
 from reformflow.models import Unit
 from reformflow.supervision.bulletin.compute import compute_bulletin
+from reformflow.supervision.bulletin.documents import NoticeStyle
+from reformflow.supervision.bulletin.fonts import missing as missing_fonts
 from reformflow.supervision.bulletin.publish import (
     PublishedBulletin,
     bulletin_link,
+    notice_pdf,
     publish_bulletin,
     queue_bulletin,
     queue_publish_failure,
@@ -32,14 +36,28 @@ def compute_and_write(office: str, period: str, as_of: date) -> PublishedBulleti
         data = compute_bulletin(period, as_of, session=session, calendar=working_calendar(office),
                                 zone=ZoneInfo(settings.timezone))
         office_unit = session.exec(select(Unit).where(Unit.is_office)).first()
-        return publish_bulletin(data, get_office(office).bulletin_dir, session=session,
-                                **({"office": office_unit.name} if office_unit else {}))
+        return publish_bulletin(data, get_office(office).bulletin_dir, session=session, pdf=settings.notice_pdf,
+                                notice=notice_style(period, office_unit.name if office_unit else None))
 
 
 @task(name="tell-office-bulletin-failed", cache_policy=NO_CACHE)
 def tell_office(office: str, period: str, as_of: date, error: str) -> int:
     with db.transaction(office) as session:
         return len(queue_publish_failure(period, as_of, error, session=session))
+
+
+def notice_style(period: str, office_name: str | None) -> NoticeStyle:
+    """The office's notice settings; what it leaves unset keeps the notice's defaults."""
+    year, month = (int(part) for part in period.split("-"))
+    chosen = {"issuer": settings.notice_issuer or office_name, "addressees": settings.notice_addressees,
+              "number": settings.notice_number.format(year=year, month=month) if settings.notice_number else None,
+              "title_font": settings.notice_title_font, "body_font": settings.notice_body_font,
+              "heading_font": settings.notice_heading_font, "subheading_font": settings.notice_subheading_font}
+    style = NoticeStyle(**{key: value for key, value in chosen.items() if value})
+    if absent := missing_fonts([style.title_font, style.body_font, style.heading_font, style.subheading_font]):
+        get_run_logger().warning("fonts of the Word notice not installed here, the PDF substitutes others: %s "
+                                 "(make system-deps installs the defaults)", "、".join(absent))
+    return style
 
 
 @task(name="queue-bulletin", cache_policy=NO_CACHE)
@@ -78,4 +96,4 @@ def monthly_bulletin(office: str | None = None, period: str | None = None, as_of
     deliver_outbox(office, "monthly-bulletin")
     return {"office": office, "period": period, "version": record.version, "html": record.html_path,
             "json": record.json_path, "markdown": record.markdown_path, "docx": record.docx_path,
-            "totals": published.data["totals"]}
+            "pdf": str(printable) if (printable := notice_pdf(record)) else None, "totals": published.data["totals"]}

@@ -262,8 +262,9 @@ def _print_cycle(office_name: str, result: dict) -> None:
     typer.echo(f"\nReformFlow demo, {office_name} {bulletin['period_label']}: {result['tasks']} tasks of the document, "
                f"{result['units_to_review']} unit mentions to review.")
     typer.echo(f"月度通报：{bulletin['headline']}")
-    for label, key in [("HTML", "html"), ("Markdown", "markdown"), ("JSON", "json"), ("Word", "docx")]:
-        typer.echo(f"  {label + ':':<9} {Path(result['bulletin'][key]).resolve()}")
+    for label, key in [("HTML", "html"), ("Markdown", "markdown"), ("JSON", "json"), ("Word", "docx"), ("PDF", "pdf")]:
+        if result["bulletin"].get(key):
+            typer.echo(f"  {label + ':':<9} {Path(result['bulletin'][key]).resolve()}")
 
 
 @app.command()

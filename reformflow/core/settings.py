@@ -7,11 +7,13 @@ import secrets
 import time as clock
 from datetime import date, time
 from pathlib import Path
+from string import Formatter
 
 from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+NUMBER_FIELDS = {"year", "month"}  # what a 文号 template may use (REFORMFLOW_NOTICE_NUMBER)
 
 
 class Settings(BaseSettings):
@@ -60,12 +62,41 @@ class Settings(BaseSettings):
     bulletin_cron: str = "0 9 1 * *"  # the 1st of each month, for the month just ended
     # Where the bulletin folder is published for readers (intranet); chat summaries link there.
     public_base_url: str | None = None
+    # The bulletin's Word notice (通报, GB/T 9704 layout): the issuing office (default: the office's name in the
+    # agency directory), its 文号 with {year} and {month} of the bulletin (深营商办〔{year}〕{month}号; none when
+    # unset), to whom it is addressed, and its fonts (unset: the free faces `make system-deps` installs, Noto
+    # Serif CJK SC, FandolFang, Noto Sans CJK SC, FandolKai). A font must be installed where the PDF is made, or
+    # LibreOffice substitutes another; Word on the readers' machines uses the names given here.
+    notice_issuer: str | None = None
+    notice_number: str | None = None
+    notice_addressees: str | None = None
+    notice_title_font: str | None = None  # 小标宋 style
+    notice_body_font: str | None = None  # 仿宋 style
+    notice_heading_font: str | None = None  # 黑体 style
+    notice_subheading_font: str | None = None  # 楷体 style
+    # Print the notice to PDF beside the .docx (LibreOffice headless, a few seconds a bulletin).
+    notice_pdf: bool = True
 
     @field_validator("report_cutoff_day")
     @classmethod
     def _cutoff_in_month(cls, value: int) -> int:
         if not 1 <= value <= 28:
             raise ValueError("report_cutoff_day must be between 1 and 28 so that every month has it")
+        return value
+
+    @field_validator("notice_number")
+    @classmethod
+    def _number_placeholders(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        try:
+            fields = {name for _, name, _, _ in Formatter().parse(value) if name is not None}
+        except ValueError as error:
+            raise ValueError(f"'{value}' is not a 文号 template ({error}); write e.g. "
+                             "深营商办〔{year}〕{month}号") from None
+        if fields - NUMBER_FIELDS:
+            raise ValueError(f"'{value}' names {', '.join(sorted(fields - NUMBER_FIELDS))}: a 文号 may use only "
+                             "{year} and {month}, e.g. 深营商办〔{year}〕{month}号")
         return value
 
     def link_secret(self) -> str:

@@ -1,96 +1,55 @@
-"""The bulletin's charts (PNG, Chinese labels) and its Word version in the shape of an official notice.
+"""The bulletin's Word notice (通报), laid out as an official document in the spirit of GB/T 9704-2012.
 
-Both come from the one computed result (`compute_bulletin`). matplotlib and Word drop Chinese glyphs without
-a CJK font: Debian's fonts-noto-cjk ("Noto Sans CJK SC") is required, and its absence is an error that says
-so rather than a chart of empty boxes.
+版头: the issuing office in red Song-style capitals, the 文号, a red rule; 主体: the title in a Song-style face
+(小标宋 style), the addressees, the body in a FangSong-style face 3号, first-level headings 黑体 and
+second-level 楷体, tables whose columns fit their content, charts at the width of the text block; then the
+issuing office and the date written out (2020年6月23日), and the 版记 line. The fonts are the office's choice
+(`NoticeStyle`); the defaults are free faces the project's set-up installs: Noto Serif CJK SC (Song style),
+FandolFang (FangSong), Noto Sans CJK SC (Hei) and FandolKai (Kai).
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display: render to files
-import matplotlib.pyplot as plt
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
-from matplotlib import font_manager
+from docx.shared import Pt, RGBColor
 
-CJK_FONT = "Noto Sans CJK SC"
+from reformflow.supervision.bulletin.charts import areas_shown, top_units
+from reformflow.supervision.bulletin.fonts import text_width
+from reformflow.supervision.bulletin.notice_layout import (
+    BODY_SIZE,
+    TEXT_WIDTH,
+    Column,
+    body_spacing,
+    rule,
+    set_run,
+    setup_page,
+    single_spacing,
+    table,
+)
+
 NOTICE_OVERDUE_ROWS = 200  # a notice leaders read: the longest overdue; the HTML and JSON list them all
 NOTICE_LIST_ROWS = 50
-LIGHTS = (("completed", "已完成", "#1d4ed8"), ("on_track", "按计划", "#15803d"), ("at_risk", "滞后", "#d97706"),
-          ("overdue", "逾期", "#b91c1c"))
+RED = RGBColor(0xC0, 0x00, 0x00)
+CHINESE_NUMERALS = "一二三四五六七八九十"
 
 
-class MissingFontError(RuntimeError):
-    pass
+@dataclass(frozen=True)
+class NoticeStyle:
+    """What the office decides about its notice: who issues it, its 文号, to whom, and in which fonts."""
 
-
-def cjk_font() -> str:
-    names = {font.name for font in font_manager.fontManager.ttflist}
-    if CJK_FONT not in names:  # installed after matplotlib cached its font list: add the files directly
-        for path in Path("/usr/share/fonts").rglob("NotoSansCJK*"):
-            font_manager.fontManager.addfont(str(path))
-        names = {font.name for font in font_manager.fontManager.ttflist}
-    if CJK_FONT not in names:
-        raise MissingFontError(f"the font '{CJK_FONT}' is not installed, so Chinese text would not render: "
-                               "apt-get install fonts-noto-cjk (make test installs it)")
-    return CJK_FONT
-
-
-def _style() -> None:
-    plt.rcParams["font.family"] = cjk_font()
-    plt.rcParams["axes.unicode_minus"] = False
-
-
-def completion_chart(data: dict, path: Path, top: int = 20) -> Path:
-    """Completion rate of the units with the most tasks."""
-    _style()
-    units = sorted(data["units"], key=lambda u: -(u["lead_tasks"] + u["co_tasks"]))[:top]
-    units.sort(key=lambda u: u["completion_rate"])
-    figure, axes = plt.subplots(figsize=(8, 0.32 * len(units) + 1.4), dpi=120)
-    axes.barh([u["unit"] for u in units], [u["completion_rate"] * 100 for u in units], color="#1d4ed8")
-    for index, unit in enumerate(units):
-        axes.text(unit["completion_rate"] * 100 + 1, index, f"{unit['completion_rate']:.0%}", va="center", fontsize=8)
-    axes.set_xlim(0, 110)
-    axes.set_xlabel("完成率（%）")
-    axes.set_title(f"各单位任务完成率（任务最多的{len(units)}个单位，{data['period']}）")
-    figure.tight_layout()
-    figure.savefig(path)
-    plt.close(figure)
-    return path
-
-
-def area_chart(data: dict, path: Path) -> Path:
-    """Tasks per area, stacked by traffic light."""
-    _style()
-    areas = data["areas"]
-    figure, axes = plt.subplots(figsize=(8, 0.38 * len(areas) + 1.6), dpi=120)
-    left = [0] * len(areas)
-    for key, label, colour in LIGHTS:
-        values = [area[key] for area in areas]
-        axes.barh([a["area"][:18] for a in areas], values, left=left, label=label, color=colour)
-        left = [a + b for a, b in zip(left, values, strict=True)]
-    axes.set_xlabel("任务数")
-    axes.set_title(f"各领域任务状态（{data['period']}）")
-    axes.legend(loc="lower right", fontsize=8)
-    figure.tight_layout()
-    figure.savefig(path)
-    plt.close(figure)
-    return path
-
-
-def _east_asian(run, size: float | None = None, bold: bool = False) -> None:
-    """Word picks East Asian glyphs from `w:eastAsia`; without it Chinese falls back to a Latin font."""
-    run.font.name = CJK_FONT
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), CJK_FONT)
-    if size:
-        run.font.size = Pt(size)
-    run.bold = bold
+    issuer: str = "优化营商环境改革工作领导小组办公室"
+    number: str | None = None  # 发文字号, e.g. 深营商办〔2020〕6号; none is printed when the office sets none
+    addressees: str = "各责任单位"
+    title_font: str = "Noto Serif CJK SC"  # 小标宋 style
+    body_font: str = "FandolFang"  # 仿宋 style
+    heading_font: str = "Noto Sans CJK SC"  # 黑体 style, first-level headings (一、)
+    subheading_font: str = "FandolKai"  # 楷体 style, second-level headings (（一）)
 
 
 # Characters XML 1.0 forbids (python-docx refuses them): Word's manual line break \x0b pasted into a report,
@@ -102,73 +61,177 @@ def _text(value: object) -> str:
     return str(value).translate(_NOT_XML)
 
 
-def _paragraph(document, text: str, size: float = 12, bold: bool = False, centre: bool = False):
-    paragraph = document.add_paragraph()
-    _east_asian(paragraph.add_run(_text(text)), size, bold)
-    if centre:
+def chinese_date(iso: str | None) -> str:
+    if not iso:
+        return "—"
+    day = date.fromisoformat(iso)
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+class _Notice:
+    """The document being written, with the office's style: one method per kind of paragraph."""
+
+    def __init__(self, style: NoticeStyle) -> None:
+        self.style = style
+        self.document = Document()
+        setup_page(self.document, body_font=style.body_font, footer_font=style.title_font)
+        self.figures = 0
+
+    def line(self, text: str, font: str | None = None, size: float = BODY_SIZE, *, indent: float = 2,
+             align=None, bold: bool = False, colour: RGBColor | None = None, keep_with_next: bool = False):
+        paragraph = self.document.add_paragraph()
+        body_spacing(paragraph, indent, size)
+        set_run(paragraph.add_run(_text(text)), font or self.style.body_font, size, bold, colour)
+        if align is not None:
+            paragraph.alignment = align
+        paragraph.paragraph_format.keep_with_next = keep_with_next
+        return paragraph
+
+    def heading(self, text: str) -> None:
+        self.line(text, self.style.heading_font, keep_with_next=True)
+
+    def subheading(self, text: str) -> None:
+        self.line(text, self.style.subheading_font, keep_with_next=True)
+
+    def table(self, columns: list[Column], rows: list[list[object]]) -> None:
+        table(self.document, columns, [[_text(v) for v in row] for row in rows], self.style.body_font,
+              self.style.heading_font)
+        self.line("", size=8, indent=0)  # a little air before the next paragraph
+
+    def figure(self, picture: Path, caption: str) -> None:
+        paragraph = self.document.add_paragraph()
+        single_spacing(paragraph)
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    return paragraph
+        paragraph.paragraph_format.keep_with_next = True
+        shape = paragraph.add_run().add_picture(str(picture), width=TEXT_WIDTH)
+        for side in ("distT", "distB", "distL", "distR"):  # else LibreOffice puts 0.32 cm around it
+            shape._inline.set(side, "0")
+        self.figures += 1
+        self.line(f"图{self.figures}　{caption}", size=14, indent=0, align=WD_ALIGN_PARAGRAPH.CENTER)
 
 
-def _table(document, header: list[str], rows: list[list[object]], wide: int = 1) -> None:
-    """A grid table; column `wide` (the unit or task name) gets the room the short number columns leave."""
-    table = document.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    table.autofit = False
-    narrow = Cm(1.6)
-    widths = [Cm(15.8) - narrow * (len(header) - 1) if i == wide else narrow for i in range(len(header))]
-    for cell, text, width in zip(table.rows[0].cells, header, widths, strict=True):
-        cell.width = width
-        _east_asian(cell.paragraphs[0].add_run(_text(text)), 10, bold=True)
-    for row in rows:
-        for cell, value, width in zip(table.add_row().cells, row, widths, strict=True):
-            cell.width = width
-            _east_asian(cell.paragraphs[0].add_run(_text(value)), 10)
-
-
-def write_docx(data: dict, charts: dict[str, Path], path: Path, office: str) -> Path:
-    document = Document()
-    section = document.sections[0]
-    section.left_margin = section.right_margin = Cm(2.6)
-    _paragraph(document, office, 14, bold=True, centre=True)
-    _paragraph(document, f"优化营商环境改革任务月度通报（{data['period_label']}）", 20, bold=True, centre=True)
-    _paragraph(document, f"（截至{data['as_of_label']}）", 12, centre=True)
-    _paragraph(document, data["headline"] + "现将有关情况通报如下。")
-    _paragraph(document, "一、各单位完成情况", 14, bold=True)
-    _table(document, ["排名", "单位", "牵头", "配合", "已办结", "申请销号", "红灯", "应报送", "未报送", "办结率"],
-           [[u["rank"], u["unit"], u["lead_tasks"], u["co_tasks"], u["completed"], u["claimed"], u["overdue"],
-             u["due_report"], u["not_reported"], f"{u['completion_rate']:.1%}"] for u in data["units"]])
-    document.add_picture(str(charts["completion"]), width=Cm(15))
-    _paragraph(document, "二、各领域情况", 14, bold=True)
-    _table(document, ["领域", "任务", "已办结", "申请销号", "绿灯", "黄灯", "红灯", "持续推进", "无时限未报送",
-                      "待落实"],
-           [[a["area"], a["tasks"], a["completed"], a["claimed"], a["on_track"], a["at_risk"], a["overdue"],
-             a["standing"], a["no_deadline_unreported"], a["unassigned"]] for a in data["areas"]], wide=0)
-    document.add_picture(str(charts["areas"]), width=Cm(15))
-    _paragraph(document, "三、逾期未办结任务", 14, bold=True)
-    overdue = data["overdue"][:NOTICE_OVERDUE_ROWS]
-    _table(document, ["文件", "序号", "任务", "牵头单位", "完成时限", "逾期（工作日）"],
-           [[o["document"], o["code"], o["title"], "、".join(o["lead_units"]), o["deadline"], o["days_overdue"]]
-            for o in overdue] or [["—", "", "无", "", "", ""]], wide=2)
-    if len(data["overdue"]) > len(overdue):
-        _paragraph(document, f"（以上为逾期最久的{len(overdue)}项，全部{len(data['overdue'])}项"
-                             "见通报网页版及数据文件。）", 10)
-    _paragraph(document, "四、本期办结、销号申请与延期申请", 14, bold=True)
-    completed, claims, extensions = data["completed_this_period"], data["claims_pending"], data["extension_requests"]
-    _paragraph(document, f"本期经复核办结{len(completed)}项，申请销号待复核{len(claims)}项，"
-                         f"申请延期{len(extensions)}项。")
-    for report in completed[:NOTICE_LIST_ROWS]:
-        _paragraph(document, f"办结：{report['document']} {report['code']} {report['title']}（{report['unit']}）")
-    for report in claims[:NOTICE_LIST_ROWS]:
-        _paragraph(document, f"申请销号：{report['document']} {report['code']} {report['title']}（{report['unit']}）")
-    for report in extensions[:NOTICE_LIST_ROWS]:
-        _paragraph(document, f"申请延期：{report['code']} {report['title']}（{report['unit']}）：{report['narrative']}")
-    _paragraph(document, "五、未报送单位", 14, bold=True)
-    _paragraph(document, "、".join(data["units_not_reported"]) or "无。")
-    _paragraph(document, "说明（本通报所用口径）：", 10)
-    for item in data["definitions"]:
-        _paragraph(document, f"{item['term']}：{item['definition']}", 10)
-    _paragraph(document, office, 12).alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _paragraph(document, data["as_of_label"], 12).alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    document.save(path)
+def write_docx(data: dict, charts: dict[str, Path], path: Path, style: NoticeStyle | None = None) -> Path:
+    notice = _Notice(style or NoticeStyle())
+    _letterhead(notice, data)
+    _units(notice, data, charts["completion"])
+    _areas(notice, data, charts["areas"])
+    _overdue(notice, data)
+    _decisions(notice, data)
+    notice.heading("五、未报送单位")
+    notice.line("、".join(data["units_not_reported"]) + "。" if data["units_not_reported"] else "无。")
+    _closing(notice, data)
+    notice.document.save(path)
     return path
+
+
+def _letterhead(notice: _Notice, data: dict) -> None:
+    """版头 (issuing office, 文号, red rule), then the title, the addressees and the opening paragraph."""
+    style = notice.style
+    # 发文机关标志: red, centred, as large as one line allows up to 30 pt.
+    size = min(30.0, math.floor(TEXT_WIDTH.pt / max(text_width(style.issuer, 1, style.title_font), 1) * 0.97))
+    notice.line(style.issuer, style.title_font, size, indent=0, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True,
+                colour=RED)
+    notice.line("", indent=0)
+    number = notice.line(style.number or "", indent=0, align=WD_ALIGN_PARAGRAPH.CENTER)
+    rule(number, "C00000", size_eighths=12)
+    notice.line("", indent=0)
+    notice.line(f"关于{data['period_label']}优化营商环境改革任务落实情况的通报", style.title_font, 22, indent=0,
+                align=WD_ALIGN_PARAGRAPH.CENTER, bold=True)
+    notice.line("", indent=0)
+    notice.line(f"{style.addressees}：", indent=0)
+    notice.line(data["headline"] + "现将有关情况通报如下。")
+
+
+def _units(notice: _Notice, data: dict, chart: Path) -> None:
+    notice.heading("一、各单位完成情况")
+    notice.line("各单位按办结率排序，办结率相同的红灯任务少者在前；牵头、配合任务均计入。")
+    notice.table([Column("排名"), Column("单位", "name"), Column("牵头"), Column("配合"), Column("已办结"),
+                  Column("申请销号"), Column("红灯"), Column("应报送"), Column("未报送"), Column("办结率")],
+                 [[u["rank"], u["unit"], u["lead_tasks"], u["co_tasks"], u["completed"], u["claimed"], u["overdue"],
+                   u["due_report"], u["not_reported"], f"{u['completion_rate']:.1%}"] for u in data["units"]])
+    shown = len(top_units(data))
+    notice.figure(chart, f"各单位办结率（任务最多的{shown}个单位）")
+
+
+def _areas(notice: _Notice, data: dict, chart: Path) -> None:
+    notice.heading("二、各领域情况")
+    notice.table([Column("领域", "name"), Column("任务"), Column("已办结"), Column("申请销号"), Column("绿灯"),
+                  Column("黄灯"), Column("红灯"), Column("持续推进"), Column("无时限未报送"), Column("待落实")],
+                 [[a["area"], a["tasks"], a["completed"], a["claimed"], a["on_track"], a["at_risk"], a["overdue"],
+                   a["standing"], a["no_deadline_unreported"], a["unassigned"]] for a in data["areas"]])
+    shown, total = areas_shown(data), len(data["areas"])
+    scope = f"任务最多的{shown}个领域" if shown < total else "全部领域"
+    notice.figure(chart, f"各领域任务状态（{scope}）")
+
+
+def _overdue(notice: _Notice, data: dict) -> None:
+    notice.heading("三、逾期未办结任务")
+    overdue = data["overdue"][:NOTICE_OVERDUE_ROWS]
+    if not overdue:
+        notice.line("无。")
+        return
+    cut = (f"以下为逾期最久的{len(overdue)}项，全部{len(data['overdue'])}项见通报网页版及数据文件。"
+           if len(data["overdue"]) > len(overdue) else "")
+    notice.line(f"共{len(data['overdue'])}项，按逾期工作日由多到少排列。{cut}")
+    documents = list(dict.fromkeys(row["document"] for row in overdue))
+    for number, document in enumerate(documents):
+        if len(documents) > 1:
+            notice.subheading(f"（{CHINESE_NUMERALS[number % 10]}）《{document}》")
+        else:
+            notice.line(f"均为《{document}》所列任务：")
+        notice.table([Column("序号"), Column("任务", "text"), Column("牵头单位", "name"), Column("完成时限", "date"),
+                      Column("逾期\n工作日")],
+                     [[row["code"], row["title"], "、".join(row["lead_units"]) or "—", _deadline(row),
+                       row["days_overdue"]] for row in overdue if row["document"] == document])
+
+
+def _deadline(row: dict) -> str:
+    deadline = chinese_date(row["deadline"])
+    if row.get("original_deadline") and row["original_deadline"] != row["deadline"]:
+        return f"{deadline}（原{chinese_date(row['original_deadline'])}）"
+    return deadline
+
+
+def _decisions(notice: _Notice, data: dict) -> None:
+    notice.heading("四、本期办结、销号申请与延期申请")
+    completed, claims, extensions = data["completed_this_period"], data["claims_pending"], data["extension_requests"]
+    notice.line(f"本期经复核办结{len(completed)}项，申请销号待复核{len(claims)}项，申请延期{len(extensions)}项。")
+    several = len({r["document"] for r in completed + claims + extensions}) > 1
+    lists = [(label, reports) for label, reports in (("本期办结", completed), ("申请销号待复核", claims),
+                                                     ("申请延期", extensions)) if reports]
+    for number, (label, reports) in enumerate(lists):
+        notice.subheading(f"（{CHINESE_NUMERALS[number]}）{label}")
+        if label == "申请延期":
+            notice.table([Column("任务", "text"), Column("单位", "name"), Column("申请延至", "date"),
+                          Column("理由", "text")],
+                         [[_task_label(r, several), r["unit"], chinese_date(r["requested_deadline"]), r["narrative"]]
+                          for r in reports[:NOTICE_LIST_ROWS]])
+        else:
+            notice.table([Column("任务", "text"), Column("单位", "name"), Column("报送日期", "date")],
+                         [[_task_label(r, several), r["unit"], chinese_date(r["submitted_at"])]
+                          for r in reports[:NOTICE_LIST_ROWS]])
+
+
+def _task_label(report: dict, several_documents: bool) -> str:
+    where = f"《{report['document']}》" if several_documents else ""
+    return f"{where}第{report['code']}项　{report['title']}"
+
+
+def _closing(notice: _Notice, data: dict) -> None:
+    """说明 (the definitions), the issuing office centred over the date, which sits four characters from the
+    right; then the 版记 between two rules."""
+    notice.line("说明：本通报所用口径如下。", keep_with_next=True)
+    for number, item in enumerate(data["definitions"], start=1):
+        last = number == len(data["definitions"])  # the signature never stands alone on a page (GB/T 9704)
+        notice.line(f"{number}．{item['term']}：{item['definition']}", keep_with_next=last)
+    notice.line("", indent=0, keep_with_next=True)
+    dated = data["as_of_label"]
+    date_chars, issuer_chars = len(dated), len(notice.style.issuer)
+    signature = notice.line(notice.style.issuer, indent=0, align=WD_ALIGN_PARAGRAPH.RIGHT, keep_with_next=True)
+    signature.paragraph_format.right_indent = Pt(BODY_SIZE * max(0, 4 + (date_chars - issuer_chars) / 2))
+    when = notice.line(dated, indent=0, align=WD_ALIGN_PARAGRAPH.RIGHT, keep_with_next=True)
+    when.paragraph_format.right_indent = Pt(BODY_SIZE * 4)
+    notice.line("", indent=0, keep_with_next=True)
+    imprint = notice.line(f"{notice.style.issuer}　　{dated}印发", size=14, indent=0, align=WD_ALIGN_PARAGRAPH.CENTER)
+    rule(imprint, "000000", "top", 8)
+    rule(imprint, "000000", "bottom", 8)

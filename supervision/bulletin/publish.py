@@ -25,7 +25,9 @@ from reformflow.models import Bulletin, Channel, MessageKind, Unit
 from reformflow.notifications.message import OutgoingMessage
 from reformflow.notifications.outbox import enqueue, enqueue_rendered, unit_channels
 from reformflow.notifications.render import render_message, render_text
-from reformflow.supervision.bulletin.documents import area_chart, completion_chart, write_docx
+from reformflow.supervision.bulletin.charts import PHONE, area_chart, completion_chart
+from reformflow.supervision.bulletin.documents import NoticeStyle, write_docx
+from reformflow.supervision.bulletin.pdf import export_pdf
 
 
 @dataclass
@@ -36,9 +38,10 @@ class PublishedBulletin:
     new_version: bool
 
 
-def publish_bulletin(data: dict, out_dir: Path, *, session: Session, office: str = "优化营商环境改革工作领导小组办公室"
-                     ) -> PublishedBulletin:
-    """Write the files of a new version, unless the latest version already has exactly these numbers.
+def publish_bulletin(data: dict, out_dir: Path, *, session: Session, notice: NoticeStyle | None = None,
+                     pdf: bool = False) -> PublishedBulletin:
+    """Write the files of a new version, unless the latest version already has exactly these numbers. With
+    `pdf`, the Word notice is also printed to PDF beside it (LibreOffice: a few seconds).
 
     All or nothing: the files are written into a hidden staging folder next to the versions, the record is
     flushed (a concurrent run taking the same version fails here), and only then is the folder renamed into
@@ -59,7 +62,7 @@ def publish_bulletin(data: dict, out_dir: Path, *, session: Session, office: str
     # Same parent, same filesystem: the rename into place is atomic.
     staging = Path(tempfile.mkdtemp(prefix=f".v{version}-writing-", dir=folder.parent))
     try:
-        names = _write_files(data, staging, payload, markdown, office, f"bulletin-{period}-v{version}.docx")
+        names = _write_files(data, staging, payload, markdown, notice, pdf, f"bulletin-{period}-v{version}.docx")
         record = Bulletin(period=period, as_of=date.fromisoformat(data["as_of"]), version=version, digest=digest,
                           **{field: str(folder / name) for field, name in names.items()})
         session.add(record)
@@ -73,18 +76,22 @@ def publish_bulletin(data: dict, out_dir: Path, *, session: Session, office: str
     return PublishedBulletin(record, data, markdown, new_version=True)
 
 
-def _write_files(data: dict, folder: Path, payload: str, markdown: str, office: str, docx_name: str
-                 ) -> dict[str, str]:
+def _write_files(data: dict, folder: Path, payload: str, markdown: str, notice: NoticeStyle | None, pdf: bool,
+                 docx_name: str) -> dict[str, str]:
     """The version's files in `folder`; returns the record's path fields → file names. ASCII file names: mail
     clients mangle Chinese attachment names."""
     charts = {"completion": completion_chart(data, folder / "completion-by-unit.png"),
               "areas": area_chart(data, folder / "status-by-area.png")}
-    embedded = {name: "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode()
-                for name, path in charts.items()}
+    phone = {"completion": completion_chart(data, folder / "completion-by-unit-phone.png", PHONE),
+             "areas": area_chart(data, folder / "status-by-area-phone.png", PHONE)}
+    embedded = {name: _data_uri(path) for name, path in charts.items()}
+    embedded |= {f"{name}_phone": _data_uri(path) for name, path in phone.items()}
     (folder / "bulletin.json").write_text(payload + "\n", encoding="utf-8")
     (folder / "bulletin.html").write_text(render_text("bulletin.html.j2", b=data, charts=embedded), encoding="utf-8")
     (folder / "bulletin.md").write_text(markdown, encoding="utf-8")
-    write_docx(data, charts, folder / docx_name, office)
+    write_docx(data, charts, folder / docx_name, notice)
+    if pdf:
+        export_pdf(folder / docx_name)
     return {"json_path": "bulletin.json", "html_path": "bulletin.html", "markdown_path": "bulletin.md",
             "docx_path": docx_name}
 
@@ -119,6 +126,18 @@ def _remove_on_rollback(session: Session, folder: Path) -> None:
     event.listen(session, "after_transaction_end", after_transaction_end)
 
 
+def _data_uri(path: Path) -> str:
+    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode()
+
+
+def notice_pdf(record: Bulletin) -> Path | None:
+    """The notice's PDF, printed beside the .docx under the same name, when it was made."""
+    if not record.docx_path:
+        return None
+    path = Path(record.docx_path).with_suffix(".pdf")
+    return path if path.exists() else None
+
+
 # The day a bulletin was computed on is not its content: the same numbers computed another day are the same version
 # (an overdue task a day older is still the same overdue task).
 DATED = ("as_of", "as_of_label", "headline")
@@ -148,7 +167,8 @@ def _queue_one(key: str, unit: Unit, channel: str, published: PublishedBulletin,
     if channel == Channel.EMAIL:
         html = Path(published.record.html_path).read_text(encoding="utf-8")
         subject = render_message("bulletin_summary.md.j2", b=published.data, link=link).subject
-        attachments = (published.record.docx_path,) if published.record.docx_path else ()
+        printable = notice_pdf(published.record)
+        attachments = tuple(str(p) for p in (published.record.docx_path, printable) if p)
         message = OutgoingMessage(subject, html, "html", attachments)
         return [key] if enqueue(key, unit, MessageKind.BULLETIN, channel, message, session=session) else []
     return enqueue_rendered(key, unit, MessageKind.BULLETIN, channel, "bulletin_summary", session=session,

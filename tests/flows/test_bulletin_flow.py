@@ -4,8 +4,11 @@ import email
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import docx
+import pdfplumber
 import pytest
 
+from reformflow.core.settings import settings
 from reformflow.flows import common
 from reformflow.flows.bulletin import monthly_bulletin
 from reformflow.supervision.ledger import store_document
@@ -17,6 +20,9 @@ pytestmark = pytest.mark.usefixtures("prefect_server")
 
 
 def test_the_bulletin_is_emailed_once_with_its_word_notice(data_dir, tmp_path, smtp_server, monkeypatch):
+    """With the office's 文号 and name from the settings; the notice and its PDF are both attached."""
+    monkeypatch.setattr(settings, "notice_number", "深营商办〔{year}〕{month}号")
+    monkeypatch.setattr(settings, "notice_issuer", "深圳市优化营商环境改革工作领导小组办公室")
     mailbox, port = smtp_server
     mail = f"mailto://127.0.0.1:{port}/?from=office@example.gov.cn&to=leaders@example.gov.cn"
     with new_session() as session:
@@ -32,7 +38,12 @@ def test_the_bulletin_is_emailed_once_with_its_word_notice(data_dir, tmp_path, s
     (_, recipients, content), = mailbox.messages
     parsed = email.message_from_bytes(content)
     names = [part.get_filename() for part in parsed.walk() if part.get_filename()]
-    assert recipients == ["leaders@example.gov.cn"] and names == ["bulletin-2020-06-v1.docx"]
+    assert recipients == ["leaders@example.gov.cn"]
+    assert names == ["bulletin-2020-06-v1.docx", "bulletin-2020-06-v1.pdf"]  # ASCII names: safe in every client
+    notice = "\n".join(p.text for p in docx.Document(result["docx"]).paragraphs)
+    assert "深营商办〔2020〕6号" in notice and "深圳市优化营商环境改革工作领导小组办公室" in notice
+    with pdfplumber.open(result["pdf"]) as pdf:
+        assert "深营商办〔2020〕6号" in pdf.pages[0].extract_text().replace(" ", "")
     html = next(p for p in parsed.walk() if p.get_content_type() == "text/html").get_payload(decode=True)
     assert "优化营商环境改革任务月度通报" in html.decode("utf-8")
 

@@ -9,6 +9,7 @@ import pytest
 from reformflow.core.calendar import WorkingCalendar
 from reformflow.models import Review
 from reformflow.supervision.bulletin.compute import compute_bulletin
+from reformflow.supervision.bulletin.documents import NoticeStyle
 from reformflow.supervision.bulletin.publish import publish_bulletin
 from reformflow.supervision.reports.submissions import review
 from reformflow.supervision.status import DEFINITIONS, LIGHT_LABELS, UNITS_NOT_REPORTED
@@ -127,28 +128,30 @@ def test_charts_and_the_word_notice_carry_chinese_text(bulletin, session, data_d
     import docx
     from docx.oxml.ns import qn
 
-    published = publish_bulletin(bulletin, data_dir / "bulletins", session=session, office="某市改革办")
+    published = publish_bulletin(bulletin, data_dir / "bulletins", session=session,
+                                 notice=NoticeStyle(issuer="某市改革办"))
     folder = Path(published.record.html_path).parent
-    assert (folder / "completion-by-unit.png").stat().st_size > 5000
+    assert (folder / "completion-by-unit.png").stat().st_size > 2000
+    assert (folder / "completion-by-unit-phone.png").stat().st_size > 2000
     assert published.record.docx_path.endswith("bulletin-2020-06-v1.docx")  # ASCII: safe as an attachment
     notice = docx.Document(published.record.docx_path)
     text = "\n".join(p.text for p in notice.paragraphs)
-    assert "优化营商环境改革任务月度通报（2020年6月）" in text and "某市改革办" in text
+    assert "关于2020年6月优化营商环境改革任务落实情况的通报" in text and "某市改革办" in text
     assert notice.tables[0].rows[1].cells[1].text == "B局"
     assert bulletin["headline"] in text and "逾期天数一律按工作日计" in text
     fonts = {r._element.rPr.rFonts.get(qn("w:eastAsia")) for p in notice.paragraphs for r in p.runs if r.text}
-    assert fonts == {"Noto Sans CJK SC"}
+    assert fonts == {"Noto Serif CJK SC", "FandolFang", "Noto Sans CJK SC", "FandolKai"}  # title, body, headings
     assert len(notice.inline_shapes) == 2
     html = Path(published.record.html_path).read_text(encoding="utf-8")
-    assert html.count('src="data:image/png;base64,') == 2
+    assert html.count("data:image/png;base64,") == 4  # each chart for a wide screen and for a phone
 
 
 def test_a_missing_chinese_font_is_an_error_not_empty_boxes(monkeypatch):
-    from reformflow.supervision.bulletin import documents as bulletin_docs
+    from reformflow.supervision.bulletin import charts
 
-    monkeypatch.setattr(bulletin_docs, "CJK_FONT", "Nonexistent CJK")
-    with pytest.raises(bulletin_docs.MissingFontError, match="apt-get install fonts-noto-cjk"):
-        bulletin_docs.cjk_font()
+    monkeypatch.setattr(charts, "CJK_FONT", "Nonexistent CJK")
+    with pytest.raises(charts.MissingFontError, match="apt-get install fonts-noto-cjk"):
+        charts.cjk_font()
 
 
 def test_the_same_ledger_another_day_is_the_same_version(bulletin, session, data_dir):
@@ -177,5 +180,6 @@ def test_a_control_character_in_a_report_does_not_stop_the_bulletin(session, tmp
     session.commit()
     data = compute_bulletin("2020-06", AS_OF, session=session, calendar=WorkingCalendar())
     published = publish_bulletin(data, data_dir / "bulletins", session=session)
-    text = "\n".join(p.text for p in docx.Document(published.record.docx_path).paragraphs)
-    assert "第一行 第二行" in text
+    notice = docx.Document(published.record.docx_path)
+    cells = [cell.text for table in notice.tables for row in table.rows for cell in row.cells]
+    assert any("第一行 第二行" in cell for cell in cells)  # the reason, in the table of requests
