@@ -58,7 +58,7 @@ def build_ledger(tasks: int, units: int, port: int) -> None:
         session.execute(insert(Task), [{
             "document_id": document.id, "code": str(n), "title": f"任务{n}", "text": f"第{n}项改革任务。",
             "original_text": "", "deadline": AS_OF + timedelta(days=n % 60 - 20), "status": "not_started",
-            "progress": 0, "lead_mentions": [], "co_mentions": []} for n in range(tasks)])
+            "progress": 0, "stage": "assigned", "lead_mentions": [], "co_mentions": []} for n in range(tasks)])
         task_ids = list(session.exec(select(Task.id)))
         rows = [{"task_id": t, "unit_id": ids[(k + r) % len(ids)], "role": "lead" if r == 0 else "co", "mention": ""}
                 for k, t in enumerate(task_ids) for r in range(3)]

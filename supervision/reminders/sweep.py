@@ -13,6 +13,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from reformflow.models import ReminderLog, Unit, take_lock
+from reformflow.notifications.batch import Planned, enqueue_many
 from reformflow.notifications.outbox import enqueue_rendered, unit_channels
 from reformflow.supervision.reminders.plan import (
     Digest,
@@ -50,12 +51,12 @@ def queue_reminders(as_of: date, *, session: Session, policy: ReminderPolicy, li
                      plan_reminders(as_of, session=session, policy=policy, channels=channels, lines=lines),
                      overdue_for_escalation(as_of, session=session, policy=policy, lines=lines))
     office = session.exec(select(Unit).where(Unit.is_office)).one()
-    for digest in plan.digests:
-        key = digest.key(as_of)
-        _queue(key, digest.unit, "reminder", digest.channel, "reminder", plan, session=session,
-               digest=digest, as_of=as_of, office_name=office.name,
-               link=links.url(digest.unit.slug, as_of.strftime("%Y-%m")))
-        record_told(digest, key, session=session)
+    plan.queued += enqueue_many([
+        Planned(digest.key(as_of), digest.unit, "reminder", digest.channel, "reminder",
+                {"digest": digest, "as_of": as_of, "office_name": office.name,
+                 "link": links.url(digest.unit.slug, as_of.strftime("%Y-%m"))}) for digest in plan.digests],
+        session=session)
+    record_told(plan.digests, as_of, session=session)
     if plan.escalations:
         _queue_escalations(plan, office, channels, policy, session=session)
     return plan
