@@ -13,11 +13,12 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, Text, and_, cast, func, insert, or_, select
+from sqlalchemy import ColumnElement, Text, and_, cast, func, or_, select
 from sqlmodel import Session
 
 from reformflow.core.calendar import WorkingCalendar
 from reformflow.models import Assignment, Document, ReminderLog, Task, Unit, utcnow
+from reformflow.models.bulk import insert_rows
 from reformflow.supervision.lifecycle import OPEN_STAGES
 
 
@@ -155,16 +156,15 @@ def record_told(digests: list[Digest], as_of: date, *, session: Session) -> None
     """Remember the rungs the digests announced, in the same transaction that queues them, in one executemany.
     A unit's digests on several channels announce the same rungs: they are recorded once, with the key of the
     first."""
-    rows, done = [], set()
+    rows, done, now = [], set(), utcnow()
     for digest in digests:
         if digest.unit.id in done:
             continue
         done.add(digest.unit.id)
         key = digest.key(as_of)
         rows += [{"task_id": line.task_id, "unit_id": digest.unit.id, "rung": line.rung, "message_key": key,
-                  "created_at": utcnow()} for line in digest.new]
-    if rows:  # Core, not the ORM's bulk insert: a third of the time for 40,000 rows
-        session.connection().execute(insert(ReminderLog.__table__), rows)
+                  "created_at": now} for line in digest.new]
+    insert_rows(session, ReminderLog.__table__, rows)
 
 
 def overdue_for_escalation(as_of: date, *, session: Session, policy: ReminderPolicy,
