@@ -7,6 +7,8 @@ per distinct value (one timestamp for a whole sweep), and PostgreSQL receives th
 
 from __future__ import annotations
 
+from enum import Enum
+
 from sqlalchemy import Table, insert
 from sqlmodel import Session
 
@@ -27,12 +29,18 @@ def insert_rows(session: Session, table: Table, rows: list[dict]) -> None:
 
 
 def _copy(driver, table: Table, columns: list, rows: list[dict]) -> None:
-    from psycopg.types.json import Json
-
     names = ", ".join(f'"{column.name}"' for column in columns)
     with driver.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
         for row in rows:
-            copy.write_row([Json(value) if isinstance(value, list | dict) else value for value in row.values()])
+            copy.write_row([_copyable(value) for value in row.values()])
+
+
+def _copyable(value):
+    from psycopg.types.json import Json
+
+    if isinstance(value, list | dict):
+        return Json(value)
+    return value.value if isinstance(value, Enum) else value  # psycopg would write an Enum member's name
 
 
 def _executemany(connection, table: Table, columns: list, rows: list[dict]) -> None:
