@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import partial
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from reformflow.core.calendar import OfficeHours, WorkingCalendar
 from reformflow.core.settings import settings
-from reformflow.notifications.send import Sender, send
 from reformflow.supervision.reminders.plan import ReminderPolicy
 from reformflow.supervision.reports.links import ReportLinks
+
+if TYPE_CHECKING:
+    from reformflow.notifications.send import Sender
 
 
 def office_now() -> datetime:
@@ -45,4 +48,6 @@ def report_links() -> ReportLinks:
 
 def sender() -> Sender:
     """Sends one message; the local outbox writes under the data directory."""
+    from reformflow.notifications.send import send  # Apprise and the HTTP clients: only for what sends
+
     return partial(send, outbox_dir=settings.outbox_dir)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -17,7 +18,9 @@ from reformflow.core.calendar import OfficeHours
 from reformflow.models import Channel, Contact, Message, MessageState, Unit, utcnow
 from reformflow.notifications.message import OutgoingMessage
 from reformflow.notifications.render import render_for_channel
-from reformflow.notifications.send import Delivery, Sender
+
+if TYPE_CHECKING:  # the senders bring Apprise and HTTP clients: imported where messages are sent
+    from reformflow.notifications.send import Delivery, Sender
 
 STALE_CLAIM = timedelta(minutes=15)  # a claim older than this belongs to a process that died
 
@@ -158,6 +161,8 @@ def dispatch(message_ids: list[int], *, transaction: UnitOfWork, max_attempts: i
     """Send the given messages. The claim and the outcome of each message are transactions of their own (opened
     with `transaction`), and no transaction is open while a message is on the wire, so a crash loses at most the
     one in flight and a slow mail server holds no lock."""
+    from reformflow.notifications.send import Delivery
+
     report = DispatchReport()
     for message_id in message_ids:
         with transaction() as session:

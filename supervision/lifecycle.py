@@ -32,7 +32,6 @@ from reformflow.models import (
     utcnow,
 )
 from reformflow.models.bulk import insert_rows
-from reformflow.notifications.outbox import enqueue_rendered, unit_channels
 
 OFFICE = "改革办"
 SYSTEM = "系统"
@@ -230,6 +229,10 @@ def raise_dispute(task: Task, unit: Unit, reason: str, proposed_lead: Unit | Non
     session.flush()
     record(task, EventKind.DISPUTED, session=session, actor=unit.name, unit=unit,
            detail=reason.strip() + (f"；建议由{proposed_lead.name}牵头" if proposed_lead else ""))
+    # Imported here: the outbox brings the senders (Apprise, HTTP clients) along, and the read-only commands that
+    # use this module (`units check`, `reports review`) must start without them.
+    from reformflow.notifications.outbox import enqueue_rendered, unit_channels
+
     office = session.exec(select(Unit).where(Unit.is_office)).first()
     document = session.get(Document, task.document_id)
     for channel in unit_channels(session=session).get(office.id, []) if office else []:
