@@ -93,6 +93,7 @@ _REPORT = (StatusReport.task_id, StatusReport.unit_id, StatusReport.status, Stat
 
 def _load(period: str, as_of: date, session: Session, zone: ZoneInfo) -> _Ledger:
     """Six queries; the reports (a year of them is half a million rows) are reduced in SQL, never loaded."""
+    session.flush()  # rows are read past the session: what it holds unwritten must be in the database
     connection = session.connection()
 
     def run(query) -> list:  # fetchall: row-by-row fetching was a third of the time on 128,000 rows

@@ -94,11 +94,12 @@ def due_lines(as_of: date, policy: ReminderPolicy, session: Session) -> list[tup
              .join(Task, Task.id == Assignment.task_id).join(Unit, Unit.id == Assignment.unit_id)
              .join(Document, Document.id == Task.document_id)
              .where(_open_tasks(as_of, policy)).order_by(Unit.name, Task.deadline, Task.id))
-    lines, days_left = [], _memo(lambda due: policy.calendar.workdays_until(as_of, due))
+    session.flush()  # rows read below go past the session: what it holds unwritten must be in the database
+    lines = []
     for task_id, source, title, code, task_title, deadline, extended, milestones, role, unit_id, unit_name in (
             session.connection().execute(query)):
         for due, milestone in _dates(extended or deadline, milestones):
-            left = days_left(due)
+            left = policy.calendar.workdays_until(as_of, due)  # cached per deadline by the calendar
             rung = policy.rung(left)
             if rung is None or (milestone and left < 0):
                 continue  # a passed milestone is not chased on its own: the final deadline is
@@ -106,12 +107,6 @@ def due_lines(as_of: date, policy: ReminderPolicy, session: Session) -> list[tup
                                             f"{rung}@{due}" if milestone else rung, unit_id, unit_name, milestone)))
     units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_({unit_id for unit_id, _ in lines})))}
     return [(units[unit_id], line) for unit_id, line in lines]
-
-
-def _memo(function):
-    """Thousands of tasks share a few hundred deadlines: count each one's working days once."""
-    cache: dict = {}
-    return lambda key: cache[key] if key in cache else cache.setdefault(key, function(key))
 
 
 def _dates(due: date, milestones: str) -> list[tuple[date, str]]:
