@@ -59,6 +59,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python -m bench.remind
 	$(BIN)/python -m bench.remind --repeat 1 --database-url $(BENCH_DATABASE_URL)
 	$(BIN)/python -m bench.orchestration
+	$(BIN)/python -m bench.startup
 
 serve: $(BIN)/.installed
 	$(BIN)/reformflow serve
