@@ -60,15 +60,23 @@ layers: $(BIN)/.installed
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 
+# PostgreSQL for the benchmarks: an existing database whose public schema they empty (trust auth on 127.0.0.1).
+BENCH_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1/reformflow_bench
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench.extract
 	$(BIN)/python -m bench.extract_quality
-	$(BIN)/python -m bench.assign
 	$(BIN)/python -m bench.suggest_eval
-	$(BIN)/python -m bench.remind
-	$(BIN)/python -m bench.remind --repeat 1 --database-url postgresql+psycopg://postgres@127.0.0.1/reformflow_bench
+	$(BIN)/python -m bench.before_after --database-url $(BENCH_DATABASE_URL)
+	$(BIN)/python -m bench.plan
+	$(BIN)/python -m bench.plan --repeat 1 --database-url $(BENCH_DATABASE_URL)
+	$(BIN)/python -m bench.plan --repeat 1 --scaling 2000,20000,100000
+	$(BIN)/python -m bench.assign
 	$(BIN)/python -m bench.bulletin
+	$(BIN)/python -m bench.bulletin --repeat 1 --database-url $(BENCH_DATABASE_URL)
+	$(BIN)/python -m bench.remind
+	$(BIN)/python -m bench.remind --repeat 1 --database-url $(BENCH_DATABASE_URL)
 	$(BIN)/python -m bench.orchestration
+	$(BIN)/python -m bench.startup
 	$(BIN)/python -m bench.hostile
 
 # Pictures of what readers see (bulletin, intake page, e-mail at 1280 and 390 px; the Word notice's PDF pages)

@@ -5,12 +5,13 @@
 
 from __future__ import annotations
 
+import json
+import statistics
 import tempfile
-import time
 from datetime import date
 from pathlib import Path
 
-from bench.common import province_arguments, timing_row
+from bench.common import TIMED_HEADER, Timing, province_arguments, stopwatch, timed_row
 from bench.synthetic import AREAS
 from reformflow.core import db
 from reformflow.core.settings import settings
@@ -45,28 +46,33 @@ def build(folder: Path, tasks: int, units: int):
 
 def main() -> None:
     parser = province_arguments()
+    parser.add_argument("--json", action="store_true", help="print the medians as one JSON line")
     args = parser.parse_args()
-    first, again, baseline = [], [], []
+    first: list[Timing] = []
+    again: list[Timing] = []
+    baseline: list[Timing] = []
     for _ in range(args.repeat):
         with tempfile.TemporaryDirectory() as folder:
             directory, items = build(Path(folder), args.tasks, args.units)
             decisions = Decisions(Path(folder) / "decisions.yaml")
             for runs in (first, again):  # the first run creates 60,000 assignments, the second changes nothing
-                with db.transaction(settings.office) as session:
-                    start = time.perf_counter()
+                with db.transaction(settings.office) as session, stopwatch(runs):
                     assign_tasks(directory, decisions, session=session)
-                    runs.append(time.perf_counter() - start)
             names = directory.names
-            start = time.perf_counter()
-            for item in items:
-                [names[normalise_name(m)] for m in item.lead_units + item.co_units]
-            baseline.append(time.perf_counter() - start)
+            with stopwatch(baseline):
+                for item in items:
+                    [names[normalise_name(m)] for m in item.lead_units + item.co_units]
+            db.get_engine(settings.office).dispose()
+    if args.json:
+        print(json.dumps({key: [statistics.median(t.wall for t in runs), statistics.median(t.cpu for t in runs)]
+                          for key, runs in (("first", first), ("again", again), ("baseline", baseline))}))
+        return
     print(f"{args.tasks} tasks, {args.units} units, {args.tasks * 3} mentions\n")
-    print("| step | min | median |\n|---|---|---|")
+    print(TIMED_HEADER)
     for label, runs in (("assign: first run, creating every assignment", first),
                         ("assign: re-run, nothing to change", again),
                         ("baseline: looking every mention up in a dict", baseline)):
-        print(timing_row(label, runs))
+        print(timed_row(label, runs))
 
 
 if __name__ == "__main__":

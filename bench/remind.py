@@ -14,14 +14,13 @@ import statistics
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 from functools import partial
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
-from sqlalchemy import insert, update
-from sqlmodel import select
+from sqlalchemy import insert, select, update
 
 from bench.common import province_arguments
 from reformflow.core import db
@@ -46,24 +45,32 @@ class Sink:
 
 
 def build_ledger(tasks: int, units: int, port: int) -> None:
+    """Written with plain executemany (no ReformFlow code), so that the same ledger can be built for the code
+    before the set-based rewrite (bench.before_after)."""
     with db.transaction(settings.office) as session:
-        session.add(Unit(name="改革办", slug="reform-office", is_office=True))
-        document = Document(source="province.txt", title="全省改革任务清单", sha256="x", issued_on=date(2020, 1, 1))
-        session.add(document)
-        session.flush()
-        session.execute(insert(Unit), [{"name": f"单位{n:03d}", "slug": f"u{n:03d}", "is_office": False,
-                                        "is_leader": False} for n in range(units)])
-        ids = [u.id for u in session.exec(select(Unit).where(Unit.is_office.is_(False)))]
-        session.execute(insert(Contact), [{"unit_id": i, "channel": "email", "url": f"mailto://127.0.0.1:{port}/"
-                                           f"?from=office@example.gov.cn&to=u{i}@example.gov.cn"} for i in ids])
-        session.execute(insert(Task), [{
-            "document_id": document.id, "code": str(n), "title": f"任务{n}", "text": f"第{n}项改革任务。",
+        connection = session.connection()
+        connection.execute(insert(Unit.__table__), [{"name": "改革办", "slug": "reform-office", "is_office": True,
+                                                     "is_leader": False}])
+        connection.execute(insert(Document.__table__), [{"source": "province.txt", "title": "全省改革任务清单",
+                                                         "sha256": "x", "revision": 1, "issued_on": date(2020, 1, 1),
+                                                         "imported_at": datetime(2020, 1, 1, tzinfo=UTC)}])
+        document_id = connection.execute(select(Document.id)).scalar_one()
+        connection.execute(insert(Unit.__table__), [{"name": f"单位{n:03d}", "slug": f"u{n:03d}", "is_office": False,
+                                                     "is_leader": False} for n in range(units)])
+        ids = list(connection.execute(select(Unit.id).where(Unit.is_office.is_(False)).order_by(Unit.id)).scalars())
+        connection.execute(insert(Contact.__table__), [
+            {"unit_id": i, "channel": "email", "url": f"mailto://127.0.0.1:{port}/?from=office@example.gov.cn"
+                                                      f"&to=u{i}@example.gov.cn"} for i in ids])
+        now = datetime(2020, 1, 1, tzinfo=UTC)
+        connection.execute(insert(Task.__table__), [{
+            "document_id": document_id, "code": str(n), "title": f"任务{n}", "text": f"第{n}项改革任务。",
             "original_text": "", "deadline": AS_OF + timedelta(days=n % 60 - 20), "status": "not_started",
-            "progress": 0, "lead_mentions": [], "co_mentions": []} for n in range(tasks)])
-        task_ids = list(session.exec(select(Task.id)))
-        rows = [{"task_id": t, "unit_id": ids[(k + r) % len(ids)], "role": "lead" if r == 0 else "co", "mention": ""}
-                for k, t in enumerate(task_ids) for r in range(3)]
-        session.execute(insert(Assignment), rows)
+            "progress": 0, "stage": "assigned", "lead_mentions": [], "co_mentions": [], "milestones": [],
+            "doubts": [], "confidence": 1.0, "updated_at": now} for n in range(tasks)])
+        task_ids = list(connection.execute(select(Task.id).order_by(Task.id)).scalars())
+        connection.execute(insert(Assignment.__table__), [
+            {"task_id": t, "unit_id": ids[(k + r) % len(ids)], "role": "lead" if r == 0 else "co", "mention": ""}
+            for k, t in enumerate(task_ids) for r in range(3)])
 
 
 def smtplib_loop(messages: list[Message], port: int) -> float:
@@ -102,7 +109,7 @@ def run_once(tasks: int, units: int, port: int, database_url: str | None = None
             plan = queue_reminders(AS_OF, session=session, policy=policy, links=report_links(settings.office))
             planning = time.perf_counter() - start
             ids = due_message_ids(session=session, limit=100_000)
-            messages = list(session.exec(select(Message).where(Message.id.in_(ids))))
+            messages = list(session.scalars(select(Message).where(Message.id.in_(ids))))
         start = time.perf_counter()
         sent = parallel_dispatch(ids, workers=1)
         outbox = time.perf_counter() - start

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import partial
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from reformflow.core.calendar import OfficeHours, WorkingCalendar
 from reformflow.core.offices import get_office
 from reformflow.core.settings import settings
-from reformflow.notifications.send import Sender, send
 from reformflow.supervision.reminders.plan import ReminderPolicy
 from reformflow.supervision.reports.links import ReportLinks
+
+if TYPE_CHECKING:
+    from reformflow.notifications.send import Sender
 
 
 def office_now() -> datetime:
@@ -49,4 +52,6 @@ def report_links(office: str) -> ReportLinks:
 
 def sender(office: str) -> Sender:
     """Sends one message; the local outbox writes under the office's data folder."""
+    from reformflow.notifications.send import send  # Apprise and the HTTP clients: only for what sends
+
     return partial(send, outbox_dir=get_office(office).outbox_dir)

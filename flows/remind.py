@@ -13,20 +13,8 @@ from reformflow.core.offices import get_office
 from reformflow.core.settings import settings
 from reformflow.flows.common import deliver_outbox
 from reformflow.flows.office import office_today, reminder_policy, report_links, working_calendar
-from reformflow.notifications.outbox import unit_channels
-from reformflow.supervision.reminders.plan import plan_reminders
 from reformflow.supervision.reminders.sweep import SweepPlan, queue_reminders
 from reformflow.supervision.units.notices import queue_acknowledgement_chases
-
-
-def plan_as_json(office: str, as_of: date) -> list[dict]:
-    """The sweep's plan without queueing anything (`reformflow remind --dry-run --json`)."""
-    with db.transaction(office) as session:
-        digests = plan_reminders(as_of, session=session, policy=reminder_policy(office),
-                                 channels=unit_channels(session=session))
-        return [{"unit": d.unit.name, "channel": d.channel, "rung": d.rung,
-                 "tasks": [{"source": t.source, "code": t.code, "deadline": t.deadline.isoformat(), "role": t.role}
-                           for t in d.tasks]} for d in digests]
 
 
 @task(name="plan-and-queue-reminders", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)

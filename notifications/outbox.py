@@ -8,6 +8,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -16,8 +17,9 @@ from sqlmodel import Session, select
 from reformflow.core.calendar import OfficeHours
 from reformflow.models import Channel, Contact, Message, MessageState, Unit, utcnow
 from reformflow.notifications.message import OutgoingMessage
-from reformflow.notifications.render import render_for_channel
-from reformflow.notifications.send import Delivery, Sender
+
+if TYPE_CHECKING:  # the senders bring Apprise and HTTP clients: imported where messages are sent
+    from reformflow.notifications.send import Delivery, Sender
 
 STALE_CLAIM = timedelta(minutes=15)  # a claim older than this belongs to a process that died
 
@@ -48,6 +50,9 @@ def enqueue_rendered(key: str, recipient: Unit, kind: str, channel: str, templat
                      **context: object) -> list[str]:
     """Render `template` for the channel and queue it; a message split into parts gets one key per part.
     Returns the keys queued now (none when they were queued before)."""
+    # Rendering loads the chat channels and Apprise: imported by what queues messages, not by read-only commands.
+    from reformflow.notifications.render import render_for_channel
+
     parts = render_for_channel(template, channel, **context)
     queued = []
     for number, message in enumerate(parts, start=1):
@@ -158,6 +163,8 @@ def dispatch(message_ids: list[int], *, transaction: UnitOfWork, max_attempts: i
     """Send the given messages. The claim and the outcome of each message are transactions of their own (opened
     with `transaction`), and no transaction is open while a message is on the wire, so a crash loses at most the
     one in flight and a slow mail server holds no lock."""
+    from reformflow.notifications.send import Delivery
+
     report = DispatchReport()
     for message_id in message_ids:
         with transaction() as session:

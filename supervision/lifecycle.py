@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from reformflow.models import (
@@ -31,7 +31,7 @@ from reformflow.models import (
     Unit,
     utcnow,
 )
-from reformflow.notifications.outbox import enqueue_rendered, unit_channels
+from reformflow.models.bulk import insert_rows
 
 OFFICE = "改革办"
 SYSTEM = "系统"
@@ -73,16 +73,47 @@ def lead_ids(task: Task, *, session: Session) -> set[int]:
                                                              Assignment.role == Role.LEAD)))
 
 
+def assignment_transition(stage: str, has_lead: bool) -> tuple[EventKind, TaskStage, str] | None:
+    """After assignment: a task with no lead unit waits for the office (待落实); one that gained its units is 交办.
+    A draft waits for the office to confirm the reading first; a closed task stays closed."""
+    if stage == TaskStage.DRAFT:
+        return None
+    if stage == TaskStage.UNASSIGNED and has_lead:
+        return EventKind.ASSIGNED, TaskStage.ASSIGNED, ""
+    if stage != TaskStage.UNASSIGNED and not has_lead and stage != TaskStage.CLOSED:
+        return EventKind.UNASSIGNED, TaskStage.UNASSIGNED, "没有牵头单位"
+    return None
+
+
 def settle_assignment(task: Task, *, session: Session, has_lead: bool | None = None) -> None:
-    """After assignment: a task with no lead unit waits for the office (待落实); one that gained its units is 交办."""
-    if task.stage == TaskStage.DRAFT:
-        return  # the office confirms the reading first
     has_lead = bool(lead_ids(task, session=session)) if has_lead is None else has_lead
-    if task.stage == TaskStage.UNASSIGNED and has_lead:
-        record(task, EventKind.ASSIGNED, session=session, actor=SYSTEM, to=TaskStage.ASSIGNED)
-    elif task.stage != TaskStage.UNASSIGNED and not has_lead and task.stage != TaskStage.CLOSED:
-        record(task, EventKind.UNASSIGNED, session=session, actor=SYSTEM, detail="没有牵头单位",
-               to=TaskStage.UNASSIGNED)
+    transition = assignment_transition(task.stage, has_lead)
+    if transition is not None:
+        kind, stage, detail = transition
+        record(task, kind, session=session, actor=SYSTEM, detail=detail, to=stage)
+
+
+def settle_assignments(tasks: dict[int, tuple[str, bool]], *, session: Session) -> None:
+    """`settle_assignment` for many tasks (task id → (stage, has a lead unit)): one UPDATE per new stage, the
+    events in one insert. Task objects the session holds are refreshed."""
+    now, events, moved = utcnow(), [], {}
+    for task_id, (stage, has_lead) in tasks.items():
+        transition = assignment_transition(stage, has_lead)
+        if transition is not None:
+            kind, to, detail = transition
+            moved.setdefault(to, []).append(task_id)
+            events.append({"task_id": task_id, "unit_id": None, "kind": kind, "stage_before": stage,
+                           "stage_after": to, "actor": SYSTEM, "detail": detail, "at": now})
+    connection = session.connection()
+    for stage, ids in moved.items():
+        for start in range(0, len(ids), 500):
+            connection.execute(update(Task).where(Task.id.in_(ids[start:start + 500])).values(stage=stage,
+                                                                                             updated_at=now))
+    insert_rows(session, TaskEvent.__table__, events)
+    changed = {task_id for ids in moved.values() for task_id in ids}
+    for item in list(session.identity_map.values()):
+        if isinstance(item, Task) and item.id in changed:
+            session.expire(item)
 
 
 def confirm(task: Task, *, session: Session) -> None:
@@ -210,6 +241,10 @@ def raise_dispute(task: Task, unit: Unit, reason: str, proposed_lead: Unit | Non
     session.flush()
     record(task, EventKind.DISPUTED, session=session, actor=unit.name, unit=unit,
            detail=reason.strip() + (f"；建议由{proposed_lead.name}牵头" if proposed_lead else ""))
+    # Imported here: the outbox brings the senders (Apprise, HTTP clients) along, and the read-only commands that
+    # use this module (`units check`, `reports review`) must start without them.
+    from reformflow.notifications.outbox import enqueue_rendered, unit_channels
+
     office = session.exec(select(Unit).where(Unit.is_office)).first()
     document = session.get(Document, task.document_id)
     for channel in unit_channels(session=session).get(office.id, []) if office else []:

@@ -7,9 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Protocol
 
 from reformflow.core.calendar import WorkingCalendar
-from reformflow.models import Task, TaskStage, TaskStatus
+from reformflow.models import TaskStage, TaskStatus
 from reformflow.supervision.lifecycle import due_on
 
 
@@ -50,13 +51,23 @@ UNITS_NOT_REPORTED = ("未报送单位：本期有应报送的任务（已交办
 COUNTED_ONCE = "任务数按任务计，一项任务只计一次；单位统计含其牵头和配合的任务。"
 
 
+class TaskState(Protocol):
+    """What a light is judged from: a `Task`, or a row of its columns (the bulletin reads rows, not objects)."""
+
+    stage: str
+    status: str
+    progress: int
+    deadline: date | None
+    extended_deadline: date | None
+
+
 @dataclass(frozen=True)
 class Judgement:
     light: Light
     overdue_workdays: int = 0  # working days past the deadline in force, when overdue
 
 
-def judge(task: Task, *, issued: date, as_of: date, reported: bool, calendar: WorkingCalendar) -> Judgement:
+def judge(task: TaskState, *, issued: date, as_of: date, reported: bool, calendar: WorkingCalendar) -> Judgement:
     """The task's light as of a day, from its stage, its deadline in force and its reports only."""
     if task.stage == TaskStage.CLOSED:
         return Judgement(Light.CLOSED)
@@ -76,7 +87,7 @@ def judge(task: Task, *, issued: date, as_of: date, reported: bool, calendar: Wo
     return Judgement(Light.ON_TRACK)
 
 
-def _behind(task: Task, issued: date, due: date, as_of: date) -> bool:
+def _behind(task: TaskState, issued: date, due: date, as_of: date) -> bool:
     if due <= issued:
         return False
     elapsed = min(1.0, max(0.0, (as_of - issued).days / (due - issued).days))

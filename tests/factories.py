@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import random
 import time as clock
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from pathlib import Path
 
 import yaml
+from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from reformflow.core import db
 from reformflow.core.settings import settings
 from reformflow.flows.office import report_links
 from reformflow.flows.office import sender as office_sender
-from reformflow.models import StatusReport, Task, Unit
+from reformflow.models import Assignment, Contact, Document, StatusReport, Task, Unit
 from reformflow.notifications.outbox import DispatchReport, dispatch
 from reformflow.parsing import ExtractedDocument, ExtractedTask
 from reformflow.supervision.ledger import store_document
@@ -152,3 +154,90 @@ def unit_named(session: Session, name: str) -> Unit:
 
 def task_coded(session: Session, code: str) -> Task:
     return session.exec(select(Task).where(Task.code == code)).one()
+
+
+STAGES = ("assigned", "assigned", "acknowledged", "in_progress", "in_progress", "claimed", "closed", "draft",
+          "unassigned")
+
+
+def generated_ledger(session: Session, *, tasks: int, units: int, seed: int = 16) -> None:
+    """A varied ledger written straight into the tables, the same every time for a seed: every stage, deadlines
+    around mid-2020 (some extended, some absent), milestones before and after the deadline, removed tasks, a
+    document not issued yet, units with no contact, one or two channels, supervisors who are leaders."""
+    rng = random.Random(seed)
+    session.execute(insert(Unit), [{"name": "改革办", "slug": "office", "is_office": True, "is_leader": False},
+                                   *({"name": f"分管领导{n}", "slug": f"leader-{n}", "is_office": False,
+                                      "is_leader": True} for n in range(3)),
+                                   *({"name": f"单位{n:03d}", "slug": f"unit-{n:03d}", "is_office": False,
+                                      "is_leader": False, "supervisor": f"分管领导{n % 4}" if n % 4 < 3 else None}
+                                     for n in range(units))])
+    everyone = list(session.execute(select(Unit.id, Unit.slug).order_by(Unit.id)))
+    contacts = [{"unit_id": uid, "channel": "outbox", "url": f"outbox://{slug}"}
+                for n, (uid, slug) in enumerate(everyone) if n % 7 != 6]
+    contacts += [{"unit_id": uid, "channel": "email", "url": f"mailto://127.0.0.1/?to={slug}@example.gov.cn"}
+                 for n, (uid, slug) in enumerate(everyone) if n % 3 == 0]
+    session.execute(insert(Contact), contacts)
+    session.execute(insert(Document), [
+        {"source": f"doc{n}.txt", "title": f"改革任务清单{n}", "sha256": str(n), "issued_on": issued}
+        for n, issued in enumerate((date(2020, 1, 1), date(2020, 6, 10), None))])
+    documents = list(session.scalars(select(Document.id).order_by(Document.id)))
+    agencies = [uid for n, (uid, _) in enumerate(everyone) if n >= 4]
+    rows = []
+    for n in range(tasks):
+        deadline = date(2020, 6, 20) + timedelta(days=rng.randint(-70, 70)) if rng.random() > 0.1 else None
+        milestones = [{"due": (deadline + timedelta(days=shift)).isoformat(), "text": f"阶段{shift}"}
+                      for shift in rng.sample((-40, -20, -9, 5), rng.choice((0, 0, 0, 1, 2)))] if deadline else []
+        rows.append({"document_id": documents[n % 3], "code": str(n), "area": f"领域{n % 5}", "title": f"任务{n}",
+                     "text": f"第{n}项改革任务。", "original_text": "", "deadline": deadline,
+                     "extended_deadline": deadline + timedelta(days=20) if deadline and rng.random() < 0.1 else None,
+                     "stage": rng.choice(STAGES), "status": "not_started", "progress": rng.randint(0, 100),
+                     "milestones": milestones, "lead_mentions": [], "co_mentions": [],
+                     "removed_at": datetime(2020, 5, 1, tzinfo=UTC) if rng.random() < 0.05 else None})
+    session.execute(insert(Task), rows)
+    task_ids = list(session.scalars(select(Task.id).order_by(Task.id)))
+    session.execute(insert(Assignment), [
+        {"task_id": task_id, "unit_id": unit_id, "role": "lead" if r == 0 else "co", "mention": ""}
+        for task_id in task_ids for r, unit_id in enumerate(rng.sample(agencies, rng.randint(1, 3)))])
+
+
+REPORT_STATUSES = ("in_progress", "in_progress", "completed", "lagging", "not_started", "extension_requested")
+REVIEWS = (None, None, None, "accepted", "returned", "approved", "rejected")
+
+
+def generated_reports(session: Session, *, months: int = 12, seed: int = 16) -> int:
+    """Reports on a generated ledger: each month most assignments report once or twice; some claims and
+    extension requests are reviewed (accepted ones late on a month's last day, UTC, which is the next month in
+    the office's time zone)."""
+    rng = random.Random(seed)
+    assignments = list(session.execute(select(Assignment.task_id, Assignment.unit_id).order_by(Assignment.id)))
+    rows = []
+    for month in range(1, months + 1):
+        for task_id, unit_id in assignments:
+            for _ in range(rng.choice((0, 1, 1, 1, 2))):
+                status, review = rng.choice(REPORT_STATUSES), rng.choice(REVIEWS)
+                day = rng.randint(1, 28)
+                reviewed = (datetime(2020, month, 28, 20, tzinfo=UTC) if rng.random() < 0.3 else
+                            datetime(2020, month, day, 9, tzinfo=UTC)) if review else None
+                rows.append({"task_id": task_id, "unit_id": unit_id, "period": f"2020-{month:02d}", "status": status,
+                             "progress": rng.randint(0, 100), "narrative": f"进展{month}", "review": review,
+                             "reviewed_at": reviewed, "requested_deadline": date(2020, 12, 31)
+                             if status == "extension_requested" else None,
+                             "submitted_at": datetime(2020, month, day, rng.randint(0, 23), rng.randint(0, 59),
+                                                      tzinfo=UTC)})
+    session.execute(insert(StatusReport), rows)
+    return len(rows)
+
+
+def demo_ledger(session: Session) -> None:
+    """The ledger `reformflow demo` builds, without Prefect: the Shenzhen 2020 list, the sample directory
+    and the sample reports."""
+    from reformflow.core.settings import SAMPLES
+    from reformflow.parsing import extract_file
+    from reformflow.supervision.reports.collect import import_reports
+    from reformflow.supervision.units.notices import queue_assignment_notices
+
+    store_document(extract_file(SAMPLES / "documents" / "002_21bdac3652985b47.txt"), session=session)
+    directory = load_directory(SAMPLES / "directories" / "shenzhen.yaml")
+    assign_tasks(directory, no_decisions(), session=session)
+    queue_assignment_notices(date(2020, 6, 1), session=session, links=links(), within=3)
+    import_reports(SAMPLES / "reports-2020-06.csv", directory, session=session, timezone="Asia/Shanghai")

@@ -141,7 +141,7 @@ def remind(as_of: AsOf = None,
            as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False):
     """Send today's deadline reminders (one digest per unit and channel) and escalations."""
     from reformflow.flows.office import office_today
-    from reformflow.flows.remind import plan_as_json, reminder_sweep
+    from reformflow.flows.plans import plan_as_json
 
     day = _date(as_of) or office_today()
     if dry_run or as_json:
@@ -153,6 +153,8 @@ def remind(as_of: AsOf = None,
                 typer.echo(f"{digest['unit']} via {digest['channel']}: {len(digest['tasks'])} tasks ({digest['rung']})")
         if dry_run:
             return
+    from reformflow.flows.remind import reminder_sweep  # Prefect: only when the sweep runs
+
     typer.echo(json.dumps(reminder_sweep(settings.office, day), ensure_ascii=False))
 
 

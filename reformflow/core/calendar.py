@@ -21,6 +21,7 @@ class WorkingCalendar:
         self.extra_workdays = set(extra_workdays or [])
         self._warned: set[int] = set()
         self._cumulative: dict[int, list[int]] = {}  # year → working days up to each day of that year
+        self._until: dict[tuple[date, date], int] = {}  # a sweep or a bulletin asks about few distinct deadlines
 
     def is_workday(self, day: date) -> bool:
         cumulative = self._year(day.year)
@@ -64,8 +65,11 @@ class WorkingCalendar:
 
         0 means due: the deadline is today, or falls before the next working day.
         """
-        origin = min(today.year, deadline.year)
-        return self._through(deadline, origin) - self._through(today, origin)
+        known = self._until.get((today, deadline))
+        if known is None:
+            origin = min(today.year, deadline.year)
+            known = self._until[today, deadline] = self._through(deadline, origin) - self._through(today, origin)
+        return known
 
     def next_workday(self, day: date) -> date:
         day += timedelta(days=1)

@@ -9,15 +9,16 @@ half-written.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, text
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, create_engine
 
 from reformflow.core.offices import get_office
@@ -47,7 +48,8 @@ def _engine_for(url: str, busy_timeout_ms: int) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas(busy_timeout_ms))
     else:
         engine = create_engine(url, pool_pre_ping=True)
-    migrate(engine)
+    if not at_head(engine):
+        migrate(engine)
     return engine
 
 
@@ -65,7 +67,40 @@ def transaction(office: str) -> Iterator[Session]:
         yield session
 
 
+def head_revision() -> str | None:
+    """The newest migration, read from the `revision` and `down_revision` lines of the migration files without
+    importing Alembic (a second and more of every command's start-up on a busy machine); None unless the
+    history is a single line with one head."""
+    revisions, parents = set(), set()
+    for file in (resources.files("reformflow.models") / "migrations" / "versions").iterdir():
+        if not file.name.endswith(".py"):
+            continue
+        source = file.read_text(encoding="utf-8")
+        revision = re.search(r"^revision\s*=\s*['\"]([^'\"]+)['\"]", source, re.MULTILINE)
+        down = re.search(r"^down_revision\s*=\s*(.*)$", source, re.MULTILINE)
+        if revision is None or down is None:
+            return None
+        revisions.add(revision.group(1))
+        parents.update(re.findall(r"['\"]([^'\"]+)['\"]", down.group(1)))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def at_head(engine: Engine) -> bool:
+    """The ledger is at the newest migration already: then Alembic is neither imported nor run."""
+    head = head_revision()
+    try:
+        with engine.connect() as connection:
+            versions = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    except DBAPIError:  # a new database: no version table yet
+        return False
+    return head is not None and versions == [head]
+
+
 def migrate(engine: Engine) -> None:
+    from alembic import command
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", MIGRATIONS)
     with engine.begin() as connection:

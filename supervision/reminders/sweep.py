@@ -12,8 +12,10 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from reformflow.models import ReminderLog, Unit, take_lock
-from reformflow.notifications.outbox import enqueue_rendered, unit_channels
+from reformflow.models import ReminderLog, Unit, take_lock, utcnow
+from reformflow.models.bulk import insert_rows
+from reformflow.notifications.batch import Planned, enqueue_many
+from reformflow.notifications.outbox import unit_channels
 from reformflow.supervision.reminders.plan import (
     Digest,
     ReminderPolicy,
@@ -35,11 +37,6 @@ class SweepPlan:
     queued: list[str] = field(default_factory=list)  # idempotency keys of the messages this run queued
 
 
-def _queue(key: str, unit: Unit, kind: str, channel: str, template: str, plan: SweepPlan, *, session: Session,
-           **context) -> None:
-    plan.queued += enqueue_rendered(key, unit, kind, channel, template, session=session, **context)
-
-
 def queue_reminders(as_of: date, *, session: Session, policy: ReminderPolicy, links: ReportLinks) -> SweepPlan:
     """Plan today's digests and escalations and put them in the outbox, all in one transaction. A second sweep
     running at the same time waits for this one, then finds nothing new to queue."""
@@ -50,12 +47,12 @@ def queue_reminders(as_of: date, *, session: Session, policy: ReminderPolicy, li
                      plan_reminders(as_of, session=session, policy=policy, channels=channels, lines=lines),
                      overdue_for_escalation(as_of, session=session, policy=policy, lines=lines))
     office = session.exec(select(Unit).where(Unit.is_office)).one()
-    for digest in plan.digests:
-        key = digest.key(as_of)
-        _queue(key, digest.unit, "reminder", digest.channel, "reminder", plan, session=session,
-               digest=digest, as_of=as_of, office_name=office.name,
-               link=links.url(digest.unit.slug, as_of.strftime("%Y-%m")))
-        record_told(digest, key, session=session)
+    plan.queued += enqueue_many([
+        Planned(digest.key(as_of), digest.unit, "reminder", digest.channel, "reminder",
+                {"digest": digest, "as_of": as_of, "office_name": office.name,
+                 "link": links.url(digest.unit.slug, as_of.strftime("%Y-%m"))}) for digest in plan.digests],
+        session=session)
+    record_told(plan.digests, as_of, session=session)
     if plan.escalations:
         _queue_escalations(plan, office, channels, policy, session=session)
     return plan
@@ -74,11 +71,12 @@ def _queue_escalations(plan: SweepPlan, office: Unit, channels: dict[int, list[s
             recipients[supervisor.id].append(line)
     supervisors = {u.id: u.supervisor for u in units.values()}
     day = plan.as_of.isoformat()
-    for unit_id, lines in recipients.items():
-        for channel in channels.get(unit_id, []):
-            _queue(f"escalation:{units[unit_id].slug}:{day}:{channel}", units[unit_id], "escalation", channel,
-                   "escalation", plan, session=session, lines=lines, as_of=plan.as_of, supervisors=supervisors,
-                   after_days=policy.escalate_after, recipient=units[unit_id])
-    for line in plan.escalations:
-        session.add(ReminderLog(task_id=line.task_id, unit_id=line.unit_id, rung="escalated",
-                                message_key=f"escalation:{day}"))
+    plan.queued += enqueue_many([
+        Planned(f"escalation:{units[unit_id].slug}:{day}:{channel}", units[unit_id], "escalation", channel,
+                "escalation", {"lines": lines, "as_of": plan.as_of, "supervisors": supervisors,
+                               "after_days": policy.escalate_after, "recipient": units[unit_id]})
+        for unit_id, lines in recipients.items() for channel in channels.get(unit_id, [])], session=session)
+    now = utcnow()
+    insert_rows(session, ReminderLog.__table__, [
+        {"task_id": line.task_id, "unit_id": line.unit_id, "rung": "escalated", "message_key": f"escalation:{day}",
+         "created_at": now} for line in plan.escalations])

@@ -1,6 +1,9 @@
+from sqlalchemy import event
 from sqlmodel import select
 
-from reformflow.models import Assignment, Unit
+from reformflow.core import db
+from reformflow.core.settings import settings
+from reformflow.models import Assignment, Task, TaskEvent, Unit
 from reformflow.supervision.ledger import store_document
 from reformflow.supervision.units.assignment import assign_tasks
 from reformflow.supervision.units.directory import MentionProblem, load_directory
@@ -42,3 +45,32 @@ def test_placeholders_and_unknown_names_go_to_review(session, tmp_path):
     assert [(r.mention, r.reason) for r in summary.review] == [
         ("各有关单位", MentionProblem.PLACEHOLDER), ("市外星局", MentionProblem.NOT_IN_DIRECTORY)]
     assert assignments(session) == [("市公安局", "lead")]
+
+
+def test_a_re_run_reads_and_compares_and_writes_nothing(session, tmp_path):
+    directory = ledger(session, tmp_path, [task(str(n), ["市公安局"], ["市税务局", "各区政府"]) for n in range(1, 30)],
+                       groups={"各区政府": ["福田区政府", "南山区政府"]})
+    writes = []
+
+    def count(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE", "COPY")):
+            writes.append(statement)
+
+    event.listen(db.get_engine(settings.office), "before_cursor_execute", count)
+    try:
+        again = assign_tasks(directory, no_decisions(), session=session)
+        session.flush()
+    finally:
+        event.remove(db.get_engine(settings.office), "before_cursor_execute", count)
+    assert (again.added, again.changed, again.removed, writes) == ([], [], [], [])
+    assert len(assignments(session)) == 29 * 4
+
+
+def test_a_task_that_loses_its_lead_waits_for_the_office_and_one_that_gains_it_is_assigned(session, tmp_path):
+    directory = ledger(session, tmp_path, [task("1", ["市公安局"]), task("2", [], ["市税务局"])])
+    assert [t.stage for t in session.exec(select(Task).order_by(Task.id))] == ["assigned", "unassigned"]
+    store_document(document([task("1", [], ["市公安局"]), task("2", ["市税务局"])]), session=session)
+    assign_tasks(directory, no_decisions(), session=session)
+    assert [t.stage for t in session.exec(select(Task).order_by(Task.id))] == ["unassigned", "assigned"]
+    events = session.exec(select(TaskEvent.task_id, TaskEvent.kind, TaskEvent.detail).order_by(TaskEvent.id)).all()
+    assert [tuple(e) for e in events][-2:] == [(1, "unassigned", "没有牵头单位"), (2, "assigned", "")]
