@@ -119,7 +119,7 @@ def extract_source(name: str, source: SourceText) -> ExtractedDocument:
 def _add_units_named_for_all_below(lines: list[str], tasks: list[ExtractedTask]) -> None:
     """The document names, once, units that answer for every item after that point; they join those items."""
     for number, line in enumerate(lines, start=1):
-        found = _UNITS_BELOW.search(clean(line))
+        found = _UNITS_BELOW.search(clean(line)) if "不再" in line else None  # cleaning every line costs
         units = split_units(found.group(1)) if found else []
         if not all_agencies(units):
             continue
