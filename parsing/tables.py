@@ -15,7 +15,7 @@ from reformflow.parsing.columns import header_map, infer_columns
 from reformflow.parsing.model import ExtractedTask, Problem
 from reformflow.parsing.names import all_agencies, split_units
 from reformflow.parsing.task import TaskParts, build_table_task
-from reformflow.parsing.text import clean, strip_pinyin
+from reformflow.parsing.text import chinese_numeral, clean, strip_pinyin
 
 __all__ = ["header_map", "is_table_line", "parse_tables", "split_cells"]
 
@@ -24,6 +24,8 @@ _BOLD = re.compile(r"<b>(.*?)</b>", re.IGNORECASE | re.DOTALL)
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
 _COUNT = re.compile(r"（共\s*\d+\s*项）$")
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+# A 序号 cell that holds the item's own heading: `（一）全面实施行政许可事项清单管理。`.
+_HEADED_CODE = re.compile(r"^(?:（([一二三四五六七八九十]+)）|([一二三四五六七八九十]+)、|(\d{1,3})[.．、])(.{4,})$")
 
 
 def is_table_line(line: str) -> bool:
@@ -124,6 +126,14 @@ def _number_run(run: list[ExtractedTask]) -> list[ExtractedTask]:
     return []
 
 
+def _code(cell: str) -> tuple[str, str]:
+    """The task's number, and the heading a 序号 cell may carry after it (`（一）全面实施…` → `1`, `全面实施…`)."""
+    if not (found := _HEADED_CODE.match(cell)):
+        return cell, ""
+    chinese, listed, digits, heading = found.groups()
+    return str(chinese_numeral(chinese or listed) if digits is None else int(digits)), heading.rstrip("。")
+
+
 def _split_title(cell: str) -> tuple[str, str]:
     bold = _BOLD.search(cell)
     text = clean(cell)
@@ -163,7 +173,7 @@ def _row_task(name: str, number: int, cells: list[str], columns: dict[str, int],
     def cell(field_name: str) -> str:
         return cells[columns[field_name]] if field_name in columns else ""
 
-    code = clean(cell("code"))
+    code, heading = _code(clean(cell("code")))
     if not code and follows and clean(cell("text")) and any(clean(cell(f)) for f in ("lead", "units", "deadline")):
         code = follows  # a further measure of the item above, whose merged 序号 cell a copy left blank
     if not code:
@@ -171,7 +181,7 @@ def _row_task(name: str, number: int, cells: list[str], columns: dict[str, int],
         return None, area
     area = _NUMBERING.sub("", clean(cell("area"))) or area  # an empty cell continues the area above
     title, text = _split_title(cell("text"))
-    if named := clean(cell("title")):
+    if named := clean(cell("title")) or heading:
         title, text = named, text if text.startswith(named) else f"{named}：{text}"
     mention = _units(cell, convention)
     parts = TaskParts(name, code, title, area, number, strip_pinyin(cells[columns["text"]]), year)

@@ -75,6 +75,19 @@ def test_a_flattened_copy_with_blank_merged_cells_and_agencies_run_together():
     _assert_item_one(extract_text("fengong.md", text))
 
 
+def test_a_number_cell_that_carries_the_item_heading_as_the_copy_of_the_page_shows_it():
+    # The copy's first column, under 序号, holds the province's item `（一）全面实施…`, merged over both measures.
+    text = (f"{TITLE}\n\n| {' | '.join(HEADER)} |\n|---|---|---|---|---|---|---|\n"
+            "| 一、全链条优化审批 | | | | | | |\n"
+            f"| （一）{TASK} | 1.按照国务院要求，2022年底前编制并公布省、市、县三级行政许可事项清单。 | {MEASURE_1} |"
+            f" 市行政审批局市司法局 | {CO_CELL} | 2022年9月底 | |\n"
+            f"| | | {MEASURE_2} | 市行政审批局市司法局 | {CO_CELL} | 2022年11月底 | |\n")
+    document = extract_text("fengong.md", text)
+    _assert_item_one(document)
+    first = document.tasks[0]
+    assert (first.title, first.area) == ("全面实施行政许可事项清单管理", "全链条优化审批")
+
+
 def test_a_row_without_a_number_that_is_no_measure_is_still_skipped():
     text = (f"{TITLE}\n\n| {' | '.join(HEADER)} |\n|---|---|---|---|---|---|---|\n"
             f"| 1 | {TASK} | {MEASURE_1} | 市行政审批局 | {CO_CELL} | 2022年9月底 | |\n"
