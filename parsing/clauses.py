@@ -151,11 +151,20 @@ def _by_verbs(text: str) -> UnitMention | None:
     return None
 
 
+def _drop_notes(text: str) -> str:
+    """A sentence after the units that names none, such as a note for the items below (`…园区管委会。以下政策措施
+    均需各县区人民政府、园区管委会落实，不再单独列出`), is no part of the list; a labelled field or a date stays."""
+    sentences = split_top_level(text, "。")
+    kept = sentences[:1] + [sentence for sentence in sentences[1:] if _LABEL.search(sentence)
+                            or _DATE_WORDS.search(sentence) or all_agencies(split_units(sentence))]
+    return "。".join(kept)
+
+
 def parse_clause(text: str, convention: str | None = None) -> UnitMention | None:
     """The units a clause names, or None when its words are not a unit clause (`人进、权进、事进`, `不含6亩`)."""
     text = text.strip("。；， ")
     stated = stated_convention(text)
-    text = re.sub(r"（\s*）", "", _RULE_SENTENCE.sub("", text))
+    text = _drop_notes(re.sub(r"（\s*）", "", _RULE_SENTENCE.sub("", text)))
     text, deadline = _take_deadline(text)
     convention = stated or convention
     labelled = bool(_LABEL.search(text))

@@ -11,7 +11,8 @@ from reformflow.parsing.clauses import stated_convention
 from reformflow.parsing.columns import infer_columns
 from reformflow.parsing.confidence import SCANNED, judge
 from reformflow.parsing.limits import LIMITS, DocumentLimits
-from reformflow.parsing.model import ExtractedDocument, Problem
+from reformflow.parsing.model import ExtractedDocument, ExtractedTask, Problem
+from reformflow.parsing.names import all_agencies, split_units
 from reformflow.parsing.prose import parse_prose
 from reformflow.parsing.sources import ExtractionError, SourceText, read_source
 from reformflow.parsing.tables import header_map, is_table_line, parse_tables, split_cells
@@ -25,6 +26,9 @@ _DOC_NUMBER = re.compile(r"〔(\d{4})〕\d+号")
 _ENDS = "方案|清单|意见|计划|措施|通知|办法|要点|规划|台账"
 _GLUED_NUMBER = re.compile(rf"^(.{{4,80}}(?:{_ENDS}))[^，。\s〔]{{1,6}}〔(\d{{4}})〕\d+号$")
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．、])")
+# Units named once for every item below: `以下政策措施均需各县区人民政府、园区管委会落实，不再单独列出`.
+_UNITS_BELOW = re.compile(r"以下[^。；]{0,12}?均(?:需|由|要)([^。；]{2,80}?)(?:负责)?(?:落实|实施)[，；]?"
+                          r"(?:均)?不再(?:单独|一一|逐项|重复|另行)?列出")
 
 
 def _title_line(line: str) -> str:
@@ -106,6 +110,7 @@ def extract_source(name: str, source: SourceText) -> ExtractedDocument:
         problems.append(Problem(name, None, "no tasks found: neither a task table nor numbered items"))
     for task in tasks if source.scanned else ():  # read by OCR: every task goes to the office's review
         judge(task, [SCANNED])
+    _add_units_named_for_all_below(lines, tasks)
     _flag_duplicate_codes(name, tasks, problems)
     for problem in problems:
         if problem.line and source.places:
@@ -120,6 +125,18 @@ def _safe_lines(name: str, lines: list[str], problems: list[Problem]) -> list[st
     if unsafe:
         problems.append(Problem(name, None, f"control characters removed (line breaks kept): {', '.join(unsafe)}"))
     return [safe_text(line) for line in lines]
+
+
+def _add_units_named_for_all_below(lines: list[str], tasks: list[ExtractedTask]) -> None:
+    """The document names, once, units that answer for every item after that point; they join those items."""
+    for number, line in enumerate(lines, start=1):
+        found = _UNITS_BELOW.search(clean(line)) if "不再" in line else None  # cleaning every line costs
+        units = split_units(found.group(1)) if found else []
+        if not all_agencies(units):
+            continue
+        for task in tasks:
+            if task.line > number:
+                task.co_units += [u for u in units if u not in task.co_units and u not in task.lead_units]
 
 
 def _flag_duplicate_codes(name: str, tasks: list, problems: list[Problem]) -> None:

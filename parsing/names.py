@@ -97,6 +97,24 @@ def _split_joined(name: str) -> list[str]:
     return [name]
 
 
+# Where a cell's line break was lost (a PDF cell, a web page copied as text): `市行政审批局市司法局`. A split needs
+# a full name on both sides, each with a strong ending, the right one starting at the issuer's level word.
+# `国家税务总局深圳市税务局` (a place name after 局), `市住建局市政处` (a weak ending) and `市委市政府督查室`
+# (one joint office after a bare 市委) stay whole.
+_LEVEL_START = re.compile(r"[省市区县](?![级场])")  # `市级`, `市场` start no name
+_BARE_COMMITTEE = re.compile(r"^[省市区县]委$")
+
+
+def _split_glued(name: str) -> list[str]:
+    for m in _LEVEL_START.finditer(name, 3):
+        left, right = name[:m.start()], name[m.start():]
+        if len(right) >= 3 and not _BARE_COMMITTEE.match(left) and _STRONG_END.search(left) \
+                and _STRONG_END.search(right) and is_agency(left) and is_agency(right) \
+                and not _inside_brackets(name, m.start()):
+            return [left, *_split_glued(right)]
+    return [name]
+
+
 def _inside_brackets(text: str, index: int) -> bool:
     depth = 0
     for ch in text[:index]:
@@ -118,10 +136,10 @@ def split_units(text: str) -> list[str]:
         if _BARE_LEVEL.fullmatch(clean_unit_name(parts[index])) and parts[index - 1].startswith("各"):
             parts[index - 1:index + 1] = [f"{parts[index - 1]}、{parts[index]}"]
     for part in parts:
-        for name in _split_joined(clean_unit_name(part)):
-            name = clean_unit_name(name)
-            if name and name not in names and name not in ("单位", "部门", "有关", "相关"):
-                names.append(name)
+        for joined in _split_joined(clean_unit_name(part)):
+            for name in _split_glued(clean_unit_name(joined)):
+                if name and name not in names and name not in ("单位", "部门", "有关", "相关"):
+                    names.append(name)
     return names
 
 

@@ -13,9 +13,9 @@ import re
 from reformflow.parsing.clauses import FIRST_DEFAULT, LABELLED, SINGLE, UnitMention, parse_clause
 from reformflow.parsing.columns import header_map, infer_columns
 from reformflow.parsing.model import ExtractedTask, Problem
-from reformflow.parsing.names import split_units
+from reformflow.parsing.names import all_agencies, split_units
 from reformflow.parsing.task import TaskParts, build_table_task
-from reformflow.parsing.text import clean, strip_pinyin
+from reformflow.parsing.text import chinese_numeral, clean, strip_pinyin
 
 __all__ = ["header_map", "is_table_line", "parse_tables", "split_cells"]
 
@@ -23,6 +23,9 @@ _SEPARATOR = re.compile(r"^\|?\s*:?-{2,}")
 _BOLD = re.compile(r"<b>(.*?)</b>", re.IGNORECASE | re.DOTALL)
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
 _COUNT = re.compile(r"（共\s*\d+\s*项）$")
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+# A 序号 cell that holds the item's own heading: `（一）全面实施行政许可事项清单管理。`.
+_HEADED_CODE = re.compile(r"^(?:（([一二三四五六七八九十]+)）|([一二三四五六七八九十]+)、|(\d{1,3})[.．、])(.{4,})$")
 
 
 def is_table_line(line: str) -> bool:
@@ -88,12 +91,13 @@ def parse_tables(name: str, lines: list[str], year: int | None, problems: list[P
         if not any(header_map(cells) for _, cells in block) and not _continues(columns, data):
             columns = infer_columns(data, None, year) or columns
         area: str | None = None
+        run: list[ExtractedTask] = []  # consecutive rows under one 序号
         for number, cells in block:
             if header := header_map(cells):
                 columns = mapped.setdefault(tuple(cells), infer_columns(data, header, year) or header)
                 continue
             if (section := _section(cells)) is not None:
-                area = section
+                area, run = section, _number_run(run)
                 continue
             if columns is None:
                 if len({cell for cell in cells if cell}) >= 3:  # a title row above the header is no problem
@@ -103,10 +107,31 @@ def parse_tables(name: str, lines: list[str], year: int | None, problems: list[P
                 problems.append(Problem(name, number, f"row has {len(cells)} cells, the header has "
                                                       f"{max(columns.values()) + 1}; skipped"))
                 continue
-            task, area = _row_task(name, number, cells, columns, area, year, convention, problems)
+            follows = run[0].code if run else None
+            task, area = _row_task(name, number, cells, columns, area, year, convention, problems, follows)
             if task:
+                run = [*run, task] if task.code == follows else [*_number_run(run), task]
                 tasks.append(task)
+        _number_run(run)
     return tasks
+
+
+def _number_run(run: list[ExtractedTask]) -> list[ExtractedTask]:
+    """Rows that share one 序号 are the measures of one item (a merged cell, which HTML, Word and Excel repeat on
+    every row it spans and a flattened copy leaves blank): they become N.1, N.2 …, as sub-measures do in prose.
+    Returns the empty run that starts after it."""
+    if len(run) > 1:
+        for index, task in enumerate(run, start=1):
+            task.code = f"{task.code}.{index}"
+    return []
+
+
+def _code(cell: str) -> tuple[str, str]:
+    """The task's number, and the heading a 序号 cell may carry after it (`（一）全面实施…` → `1`, `全面实施…`)."""
+    if not (found := _HEADED_CODE.match(cell)):
+        return cell, ""
+    chinese, listed, digits, heading = found.groups()
+    return str(chinese_numeral(chinese or listed) if digits is None else int(digits)), heading.rstrip("。")
 
 
 def _split_title(cell: str) -> tuple[str, str]:
@@ -117,9 +142,20 @@ def _split_title(cell: str) -> tuple[str, str]:
     return re.split(r"[。；]", text, maxsplit=1)[0][:60], text
 
 
+def _unit_cell(raw: str) -> str:
+    """A units cell, its lines kept apart: Word and web tables often put one agency on each line of a cell
+    (`市行政审批局<br>市司法局`). A line that is no name on its own (a long name wrapped by hand) joins the next."""
+    lines = [clean(line) for line in _BREAK.split(raw)]
+    text = ""
+    for line in filter(None, lines):
+        apart = text and all_agencies(split_units(text)[-1:]) and all_agencies(split_units(line)[:1])
+        text = f"{text}、{line}" if apart else text + line
+    return text
+
+
 def _units(cell, convention: str | None) -> UnitMention:
     """The units of a row: 牵头单位 and 配合单位 columns as labelled, a 责任单位 column by the convention."""
-    lead, co, units = (clean(cell(f)) for f in ("lead", "co", "units"))
+    lead, co, units = (_unit_cell(cell(f)) for f in ("lead", "co", "units"))
     if lead:
         mention = UnitMention(split_units(lead), split_units(co) + split_units(units), convention=LABELLED)
     else:
@@ -132,18 +168,20 @@ def _units(cell, convention: str | None) -> UnitMention:
 
 
 def _row_task(name: str, number: int, cells: list[str], columns: dict[str, int], area: str | None,
-              year: int | None, convention: str | None,
-              problems: list[Problem]) -> tuple[ExtractedTask | None, str | None]:
+              year: int | None, convention: str | None, problems: list[Problem],
+              follows: str | None) -> tuple[ExtractedTask | None, str | None]:
     def cell(field_name: str) -> str:
         return cells[columns[field_name]] if field_name in columns else ""
 
-    code = clean(cell("code"))
+    code, heading = _code(clean(cell("code")))
+    if not code and follows and clean(cell("text")) and any(clean(cell(f)) for f in ("lead", "units", "deadline")):
+        code = follows  # a further measure of the item above, whose merged 序号 cell a copy left blank
     if not code:
         problems.append(Problem(name, number, "row without a 序号; skipped"))
         return None, area
     area = _NUMBERING.sub("", clean(cell("area"))) or area  # an empty cell continues the area above
     title, text = _split_title(cell("text"))
-    if named := clean(cell("title")):
+    if named := clean(cell("title")) or heading:
         title, text = named, text if text.startswith(named) else f"{named}：{text}"
     mention = _units(cell, convention)
     parts = TaskParts(name, code, title, area, number, strip_pinyin(cells[columns["text"]]), year)
