@@ -93,15 +93,16 @@ def console_request(request: Request, *, decide: bool = False, admin: bool = Fal
         raise LoginRequired()
     with office_transaction(office) as session:
         found = session_user(token, session=session)
-        if found is None:
-            raise LoginRequired()
-        user, live = found
-        viewer = Viewer(user, office, live.csrf)
-        if csrf is not None and not hmac.compare_digest(csrf.encode(), live.csrf.encode()):
-            raise Refused("表单已失效（缺少或不符的校验码），请返回刷新页面后重试。")
-        if (decide and not viewer.can_decide) or (admin and not viewer.is_admin):
-            raise Refused("您的账号没有这项权限。领导账号只能查看，不能作出决定。")
-        yield session, viewer
+        if found is not None:
+            user, live = found
+            viewer = Viewer(user, office, live.csrf)
+            if csrf is not None and not hmac.compare_digest(csrf.encode(), live.csrf.encode()):
+                raise Refused("表单已失效（缺少或不符的校验码），请返回刷新页面后重试。")
+            if (decide and not viewer.can_decide) or (admin and not viewer.is_admin):
+                raise Refused("您的账号没有这项权限。领导账号只能查看，不能作出决定。")
+            yield session, viewer
+            return
+    raise LoginRequired()  # after the commit: an expired session found on the way is deleted for good
 
 
 def _templates() -> Jinja2Templates:

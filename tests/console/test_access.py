@@ -1,0 +1,122 @@
+"""Who may see and do what in the console: nothing without a login, nothing decided by a leader, no form without
+its token, sessions that end, logins that slow down a guesser."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from reformflow.models import AuditEntry, ConsoleSession, ConsoleUser, Message, StatusReport, utcnow
+from tests.console.conftest import PASSWORD, csrf_of, log_in
+
+PAGES = ["/console/", "/console/ledger", "/console/ledger.xlsx", "/console/tasks/1", "/console/review",
+         "/console/units", "/console/bulletins", "/console/messages", "/console/evidence/1",
+         "/console/bulletins/1/docx", "/console/messages/sheet?unit=市公安局&period=2020-06"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_page_or_file_without_a_login(client, path):
+    response = client.get(path, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/console/login?next=")
+
+
+def test_a_person_logs_in_and_comes_back_where_they_were(client):
+    first = client.get("/console/review", follow_redirects=False)
+    assert first.headers["location"] == "/console/login?next=/console/review"
+    page = client.get(first.headers["location"])
+    assert "用户名" in page.text and 'value="/console/review"' in page.text
+
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    response = client.post("/console/login", data={"name": "staff", "password": PASSWORD, "csrf": csrf,
+                                                   "next": "/console/review"}, follow_redirects=False)
+    assert (response.status_code, response.headers["location"]) == (303, "/console/review")
+    assert "待审核的销号和延期申请" in client.get("/console/review").text
+
+
+def test_login_never_sends_a_person_to_another_site(client):
+
+    page = client.get("/console/login?next=//evil.example/x")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    response = client.post("/console/login", data={"name": "staff", "password": PASSWORD, "csrf": csrf,
+                                                   "next": "//evil.example/x"}, follow_redirects=False)
+    assert response.headers["location"] == "/console/"
+
+
+def test_a_wrong_password_is_refused_and_passwords_are_stored_as_argon2_hashes(client, office):
+    response = log_in(client, "staff", "not-the-password")
+    assert response.status_code == 401 and "用户名或密码不正确" in response.text
+    assert client.get("/console/", follow_redirects=False).status_code == 303
+    stored = office.exec(select(ConsoleUser).where(ConsoleUser.name == "staff")).one().password_hash
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+
+
+def test_logins_wait_after_five_failures_even_with_the_right_password(client):
+    for _ in range(5):
+        assert log_in(client, "staff", "guess-123456").status_code == 401
+    response = log_in(client, "staff")
+    assert response.status_code == 429 and "15 分钟后再试" in response.text
+    assert client.get("/console/", follow_redirects=False).status_code == 303
+
+
+def test_a_session_expires(client, office):
+    assert log_in(client, "staff").status_code == 303
+    assert client.get("/console/", follow_redirects=False).status_code == 200
+    live = office.exec(select(ConsoleSession)).one()
+    live.expires_at = utcnow() - timedelta(seconds=1)
+    office.add(live)
+    office.commit()
+    response = client.get("/console/ledger", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"].startswith("/console/login")
+    office.expire_all()
+    assert office.exec(select(ConsoleSession)).all() == []  # an expired session is removed, not kept
+
+
+def test_logging_out_ends_the_session_on_the_server(client, office):
+    log_in(client, "staff")
+    cookie = client.cookies.get("rf_console")
+    client.post("/console/logout", data={"csrf": csrf_of(client)})
+    client.cookies.set("rf_console", cookie, path="/console")  # a copied cookie is worth nothing after logout
+    assert client.get("/console/", follow_redirects=False).status_code == 303
+
+
+def test_a_leader_reads_everything_and_decides_nothing(client, office):
+    log_in(client, "leader")
+    for path in PAGES[:8]:
+        assert client.get(path).status_code == 200, path
+    review = client.get("/console/review").text
+    assert "销号（办结）" not in review  # no decision buttons are shown
+    csrf = csrf_of(client)
+    claim = office.exec(select(StatusReport).where(StatusReport.status == "completed")).first()
+    attempts = [(f"/console/review/{claim.id}", {"decision": "accept"}),
+                ("/console/disputes/1", {"decision": "accept"}),
+                ("/console/units/decide", {"mention": "各有关单位", "units": "市税务局"}),
+                ("/console/bulletins/publish", {"period": "2020-06"}),
+                ("/console/messages/requeue", {"state": "dead"})]
+    for path, form in attempts:
+        response = client.post(path, data={**form, "csrf": csrf})
+        assert response.status_code == 403 and "领导账号只能查看" in response.text, path
+    office.expire_all()
+    assert office.get(StatusReport, claim.id).review is None
+    assert office.exec(select(Message).where(Message.state == "dead")).one()
+    assert [e.action for e in office.exec(select(AuditEntry))] == ["登录"]
+
+
+@pytest.mark.parametrize("csrf", [None, "forged-token"])
+def test_a_form_without_the_session_token_is_refused(client, office, csrf):
+    log_in(client, "staff")
+    claim = office.exec(select(StatusReport).where(StatusReport.status == "completed")).first()
+    data = {"decision": "accept", **({"csrf": csrf} if csrf else {})}
+    response = client.post(f"/console/review/{claim.id}", data=data)
+    assert response.status_code == 403 and "表单已失效" in response.text
+    response = client.post("/console/messages/requeue", data={"state": "dead", **({"csrf": csrf} if csrf else {})})
+    assert response.status_code == 403
+    office.expire_all()
+    assert office.get(StatusReport, claim.id).review is None
+    assert office.exec(select(Message).where(Message.state == "dead")).one()
+
+
+def test_the_login_form_itself_needs_its_token(client):
+    response = client.post("/console/login", data={"name": "staff", "password": PASSWORD}, follow_redirects=False)
+    assert response.status_code == 403 and "表单已失效" in response.text
