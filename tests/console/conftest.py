@@ -1,5 +1,5 @@
-"""A small office ledger for the console: two tasks claimed as complete, an extension request, a dispute, a
-dead message, and one account per role."""
+"""A small office ledger for the console: two tasks claimed as complete, an extension request, a dispute, a unit
+mention to decide (各有关单位), a dead message, and one account per role."""
 
 from __future__ import annotations
 
@@ -28,12 +28,13 @@ TODAY = date(2020, 6, 23)
 @pytest.fixture
 def office(session, tmp_path, monkeypatch):
     """The ledger as of 2020-06-23, committed, with the accounts admin, staff and leader."""
-    monkeypatch.setattr(web, "today", lambda: TODAY)
+    monkeypatch.setattr(web, "office_today", lambda: TODAY)  # every page asks web.today(), which asks this
     directory = ledger(session, tmp_path, [
         task("1", ["市公安局"], ["市税务局"], deadline=date(2020, 6, 30), title="升级一窗通平台"),
         task("2", ["市税务局"], deadline=date(2020, 5, 31), title="推行电子发票"),
         task("3", ["市住建局"], deadline=date(2020, 6, 15), title="推行联合验收"),
-        task("4", ["市公安局"], deadline=date(2020, 9, 30), title="户籍业务网上办")])
+        task("4", ["市公安局"], deadline=date(2020, 9, 30), title="户籍业务网上办"),
+        task("5", ["各有关单位"], deadline=date(2020, 12, 31), title="清理证明事项")], placeholders=["各有关单位"])
     monkeypatch.setattr(settings, "directory_file", directory.path)
     file_report(session, "1", "市公安局", "completed", 100, narrative="平台已上线。")
     file_report(session, "2", "市税务局", "completed", 100, narrative="已全面推行。")
