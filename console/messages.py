@@ -20,7 +20,7 @@ from starlette.background import BackgroundTask
 from reformflow.console.accounts import audit
 from reformflow.console.web import Refused, console_request, page, today
 from reformflow.flows.office import report_links
-from reformflow.models import Message, MessageKind, MessageState, Unit
+from reformflow.models import Channel, Message, MessageKind, MessageState, Unit
 from reformflow.notifications.outbox import requeue
 from reformflow.supervision.reports.files import write_template
 
@@ -32,6 +32,8 @@ STATE_LABELS = {MessageState.QUEUED: "待发送", MessageState.SENDING: "发送�
 KIND_LABELS = {MessageKind.REMINDER: "到期提醒", MessageKind.ESCALATION: "逾期督办", MessageKind.CHASE: "催报",
                MessageKind.BULLETIN: "月度通报", MessageKind.REVIEW: "待审核通知", MessageKind.ASSIGNMENT: "交办通知",
                MessageKind.ACKNOWLEDGEMENT_CHASE: "签收催办", MessageKind.DISPUTE: "异议通知"}
+CHANNEL_LABELS = {Channel.EMAIL: "邮件", Channel.WECOM: "企业微信", Channel.DINGTALK: "钉钉", Channel.FEISHU: "飞书",
+                  Channel.OUTBOX: "本地发件箱"}
 RESENDABLE = (MessageState.DEAD, MessageState.IN_DOUBT)
 
 
@@ -56,7 +58,8 @@ def messages_page(request: Request, state: str = "", kind: str = "", unit: str =
                                     .group_by(Message.state)).all())
         link = _link(units, link_unit, link_period) if link_unit else None
     return page(request, "messages.html.j2", viewer, rows=rows, count=count, pages=pages, page_number=page_number,
-                state=state, kind=kind, unit=unit, states=STATE_LABELS, kinds=KIND_LABELS, units=units,
+                state=state, kind=kind, unit=unit, states=STATE_LABELS, kinds=KIND_LABELS, channels=CHANNEL_LABELS,
+                units=units,
                 waiting=waiting, requeued=requeued, link=link, link_unit=link_unit,
                 link_period=link_period or today().strftime("%Y-%m"))
 

@@ -16,10 +16,11 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session, select
 
 from reformflow.console.accounts import audit
+from reformflow.console.numbers import task_ids
 from reformflow.console.web import Refused, console_request, office_transaction, page, today
 from reformflow.core.settings import settings
 from reformflow.flows.office import report_links
-from reformflow.models import Dispute, DisputeState, Task, Unit
+from reformflow.models import Dispute, DisputeState, Document, Task, Unit
 from reformflow.supervision.lifecycle import TransitionError, decide_dispute
 from reformflow.supervision.units.assignment import AssignSummary, assign_tasks
 from reformflow.supervision.units.directory import Directory, DirectoryError, load_directory
@@ -52,12 +53,14 @@ def units_page(request: Request, done: str | None = None):
         office = viewer.office
         suggestions = suggest_for_ledger(session=session)
         disputes = _pending_disputes(session=session)
+        titles = dict(session.exec(select(Document.source, Document.title)).all())
+        ids = task_ids(session=session)
     summary = _preview(office, directory, decisions)
     mentions: dict[tuple[str, str], list] = defaultdict(list)
     for item in summary.review:
         mentions[(item.mention, item.reason)].append(item)
     return page(request, "units.html.j2", viewer, mentions=sorted(mentions.items()), suggestions=suggestions,
-                disputes=disputes, unit_names=sorted(directory.units), done=done)
+                disputes=disputes, unit_names=sorted(directory.units), done=done, titles=titles, ids=ids)
 
 
 def _pending_disputes(*, session: Session) -> list[dict]:
