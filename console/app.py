@@ -14,7 +14,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from reformflow.console import bulletins, dashboard, ledger, messages, review, tasks, units
+from reformflow.console import bulletins, dashboard, documents, ledger, messages, review, tasks, units
 from reformflow.console.accounts import AccountError, log_in, log_out
 from reformflow.console.web import (
     LOGIN_CSRF_COOKIE,
@@ -34,7 +34,7 @@ router = APIRouter(prefix="/console")
 
 def install_console(app: FastAPI) -> FastAPI:
     app.include_router(router)
-    for module in (dashboard, ledger, tasks, review, units, bulletins, messages):
+    for module in (dashboard, ledger, tasks, review, units, bulletins, messages, documents):
         app.include_router(module.router, prefix="/console")
     app.add_exception_handler(LoginRequired, _to_login)
     app.add_exception_handler(Refused, _refused)

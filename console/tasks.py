@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Annotated
 
-from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import FileResponse, RedirectResponse
 from sqlmodel import Session, select
 
+from reformflow.console.accounts import audit
 from reformflow.console.web import Refused, console_request, page, today
 from reformflow.core.settings import settings
 from reformflow.flows.office import working_calendar
 from reformflow.models import Assignment, Dispute, Document, Evidence, StatusReport, Task, Unit
-from reformflow.supervision.lifecycle import history
+from reformflow.supervision.lifecycle import TransitionError, confirm, history
 from reformflow.supervision.status import LIGHT_LABELS, judge
 
 router = APIRouter()
@@ -49,6 +51,21 @@ def task_reports(task_id: int, *, session: Session) -> list[tuple[StatusReport, 
     for item in session.exec(select(Evidence).where(Evidence.report_id.in_([r.id for r, _ in rows]))):
         evidence[item.report_id].append(item)
     return [(report, unit, evidence[report.id]) for report, unit in rows]
+
+
+@router.post("/tasks/{task_id}/confirm")
+def confirm_reading(request: Request, task_id: int, csrf: Annotated[str, Form()] = ""):
+    """待确认: the office checked a doubtful reading against the original (as `reformflow tasks confirm`)."""
+    with console_request(request, decide=True, csrf=csrf) as (session, viewer):
+        task = session.get(Task, task_id)
+        if task is None:
+            raise Refused("没有这项任务。", 404)
+        try:
+            confirm(task, session=session)
+        except TransitionError as exc:
+            raise Refused(str(exc), 400) from exc
+        audit(viewer.user.name, "确认识别结果", f"任务{task.code} {task.title}", session=session)
+    return RedirectResponse(f"/console/tasks/{task_id}", status_code=303)
 
 
 @router.get("/evidence/{evidence_id}")

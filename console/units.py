@@ -31,7 +31,7 @@ from reformflow.supervision.units.suggestions import suggest_for_ledger
 router = APIRouter()
 
 
-def _directory_and_decisions() -> tuple[Directory, Decisions]:
+def directory_and_decisions() -> tuple[Directory, Decisions]:
     try:
         return load_directory(settings.directory_file), load_decisions(settings.decisions_path)
     except DirectoryError as exc:
@@ -48,7 +48,7 @@ def _preview(office: str, directory: Directory, decisions: Decisions) -> AssignS
 
 @router.get("/units")
 def units_page(request: Request, done: str | None = None):
-    directory, decisions = _directory_and_decisions()
+    directory, decisions = directory_and_decisions()
     with console_request(request) as (session, viewer):
         office = viewer.office
         suggestions = suggest_for_ledger(session=session)
@@ -70,7 +70,8 @@ def _pending_disputes(*, session: Session) -> list[dict]:
                                      .where(Dispute.state == DisputeState.PENDING).order_by(Dispute.raised_at))]
 
 
-def _reassign(directory: Directory, decisions: Decisions, *, session: Session) -> AssignSummary:
+def reassign(directory: Directory, decisions: Decisions, *, session: Session) -> AssignSummary:
+    """The assign flow's steps: assignments from the directory and decisions, 交办通知 to units given new tasks."""
     summary = assign_tasks(directory, decisions, session=session)
     queue_assignment_notices(today(), session=session, links=report_links(), within=settings.acknowledge_within_days)
     return summary
@@ -79,7 +80,7 @@ def _reassign(directory: Directory, decisions: Decisions, *, session: Session) -
 @router.post("/units/decide")
 def decide_mention(request: Request, mention: Annotated[str, Form()] = "", units: Annotated[list[str], Form()] = (),
                    ignore: Annotated[str, Form()] = "", csrf: Annotated[str, Form()] = ""):
-    directory, decisions = _directory_and_decisions()
+    directory, decisions = directory_and_decisions()
     names = [n.strip() for value in units for n in value.replace("，", ",").replace("、", ",").split(",") if n.strip()]
     unknown = [n for n in names if n not in directory.units]
     with console_request(request, decide=True, csrf=csrf) as (session, viewer):
@@ -90,7 +91,7 @@ def decide_mention(request: Request, mention: Annotated[str, Form()] = "", units
         if not names and ignore != "1":
             raise Refused(f"请为“{mention}”选择单位，或选择“无需交办”。", 400)
         decisions.add(Decision(mention=mention.strip(), units=names, ignore=ignore == "1"))
-        summary = _reassign(directory, decisions, session=session)
+        summary = reassign(directory, decisions, session=session)
         audit(viewer.user.name, "确定单位名称", mention.strip(), "、".join(names) or "无需交办", session=session)
     return RedirectResponse(f"/console/units?done={len(summary.added)}", status_code=303)
 
@@ -98,12 +99,12 @@ def decide_mention(request: Request, mention: Annotated[str, Form()] = "", units
 @router.post("/units/confirm")
 def confirm_suggestion(request: Request, source: Annotated[str, Form()] = "", code: Annotated[str, Form()] = "",
                        unit: Annotated[str, Form()] = "", csrf: Annotated[str, Form()] = ""):
-    directory, decisions = _directory_and_decisions()
+    directory, decisions = directory_and_decisions()
     with console_request(request, decide=True, csrf=csrf) as (session, viewer):
         if unit not in directory.units:
             raise Refused(f"单位名录中没有“{unit}”。", 400)
         decisions.add(Decision(source=source, code=code, units=[unit], role="lead"))
-        summary = _reassign(directory, decisions, session=session)
+        summary = reassign(directory, decisions, session=session)
         audit(viewer.user.name, "确认牵头单位", f"{source} 任务{code}", unit, session=session)
     return RedirectResponse(f"/console/units?done={len(summary.added)}", status_code=303)
 

@@ -120,7 +120,7 @@ def _templates() -> Jinja2Templates:
 templates = _templates()
 
 NAV = (("/console/", "首页"), ("/console/ledger", "台账"), ("/console/review", "审核"), ("/console/units", "单位"),
-       ("/console/bulletins", "通报"), ("/console/messages", "消息"))
+       ("/console/bulletins", "通报"), ("/console/messages", "消息"), ("/console/documents", "文件"))
 
 
 def page(request: Request, template: str, viewer: Viewer | None, status: int = 200, **context) -> HTMLResponse:
