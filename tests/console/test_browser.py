@@ -1,6 +1,7 @@
-"""The office's day in the console, in Debian's Chromium: log in, decide a unit mention, accept one completion
-claim and return another, approve an extension, publish the bulletin, resend a dead message. Every page is
-photographed at laptop (1280 px) and phone (390 px) width; REFORMFLOW_SCREENSHOTS=docs/screenshots keeps them.
+"""The office's day in the console, in Debian's Chromium: log in, upload a document, correct and publish its
+tasks, decide a unit mention, accept one completion claim and return another, approve an extension, publish the
+bulletin, resend a dead message. Every page is photographed at laptop (1280 px) and phone (390 px) width;
+REFORMFLOW_SCREENSHOTS=docs/screenshots keeps them.
 
 The ledger is the demo's: the Shenzhen 2020 task list, the sample directory and the June 2020 sample reports.
 """
@@ -22,7 +23,7 @@ from reformflow.console.accounts import add_user
 from reformflow.console.app import install_console
 from reformflow.core.settings import SAMPLES
 from reformflow.intake.app import create_app
-from reformflow.models import AuditEntry, Bulletin, Message, MessageState, StatusReport, Task
+from reformflow.models import AuditEntry, Bulletin, Document, Message, MessageState, StatusReport, Task
 from reformflow.notifications.message import OutgoingMessage
 from reformflow.notifications.outbox import enqueue
 from reformflow.parsing import extract_file
@@ -32,6 +33,7 @@ from reformflow.supervision.reports.submissions import pending_reviews
 from reformflow.supervision.units.assignment import assign_tasks
 from reformflow.supervision.units.directory import load_directory
 from tests.console.conftest import PASSWORD
+from tests.console.test_documents import PLAN
 from tests.factories import file_report, no_decisions, unit_named
 
 CHROMIUM = "/usr/bin/chromium"
@@ -58,7 +60,7 @@ def demo_office(session, monkeypatch):
     session.flush()
     dead = session.exec(select(Message).where(Message.idempotency_key == "demo:dead")).one()
     dead.state, dead.attempts, dead.last_error = MessageState.DEAD, 5, "SMTP 550 mailbox unavailable"
-    add_user("wang", "staff", PASSWORD, session=session, display_name="王科长")
+    add_user("wang", "admin", PASSWORD, session=session, display_name="王科长")
     session.commit()
     session.extension_id = request.id  # the request the test approves
     return session
@@ -107,6 +109,20 @@ def test_the_office_works_through_its_day_in_a_real_browser(server, demo_office,
         assert "截至2020年6月23日" in page.content()
         photograph(page, folder, "dashboard")
 
+        page.goto(f"{server}/console/documents")
+        page.set_input_files("input[name=document]", files=[{"name": "2020-shuiwu.txt", "mimeType": "text/plain",
+                                                               "buffer": PLAN.encode()}])
+        page.click("button:text-is('上传并识别')")
+        assert "识别任务 3 项" in page.content()
+        page.fill("input[name='deadline:2']", "2020-10-31")
+        page.fill("input[name='co:2']", "市公安局")
+        page.click("button:text-is('保存修改')")
+        assert "修改已保存" in page.content()
+        photograph(page, folder, "document")
+        page.click("button:text-is('确认发布到台账')")
+        assert "已发布到台账" in page.content()
+        photograph(page, folder, "documents")
+
         page.goto(f"{server}/console/ledger?light=overdue&sort=overdue&order=desc")
         photograph(page, folder, "ledger")
         page.click("table a[href^='/console/tasks/']")
@@ -151,7 +167,12 @@ def test_the_office_works_through_its_day_in_a_real_browser(server, demo_office,
     assert session.exec(select(Bulletin)).one().period == "2020-06"
     assert session.exec(select(Message).where(Message.idempotency_key == "demo:dead")).one().state == "queued"
     actions = [e.action for e in session.exec(select(AuditEntry).order_by(AuditEntry.id))]
-    assert actions == ["登录", "确定单位名称", "已销号", "退回", "延期已批准", "发布通报", "重发消息"]
-    for name in ("login", "dashboard", "ledger", "task", "units", "review", "bulletins", "messages"):
+    assert actions == ["登录", "上传文件", "修改识别结果", "发布文件", "确定单位名称", "已销号", "退回", "延期已批准",
+                       "发布通报", "重发消息"]
+    published = session.exec(select(Task).join(Document).where(Document.source == "2020-shuiwu.txt",
+                                                                Task.code == "2")).one()
+    assert published.deadline == date(2020, 10, 31)
+    for name in ("login", "dashboard", "document", "documents", "ledger", "task", "units", "review", "bulletins",
+                 "messages"):
         for width in WIDTHS:
             assert (folder / f"console-{name}-{width}.png").stat().st_size > 10_000
