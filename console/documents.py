@@ -28,7 +28,14 @@ from reformflow.core.settings import settings
 from reformflow.flows.events import emit_document_received
 from reformflow.models import Document, DocumentRevision
 from reformflow.parsing import ExtractedDocument, ExtractionError, extract_file
-from reformflow.parsing.edits import DocumentEdits, TaskEdit, apply_sidecar_edits, edits_path, write_edits
+from reformflow.parsing.edits import (
+    DocumentEdits,
+    TaskEdit,
+    apply_sidecar_edits,
+    edits_path,
+    read_edits,
+    write_edits,
+)
 from reformflow.parsing.sources import MAX_BYTES
 from reformflow.supervision.ledger import ImportSummary, held_for_review, store_document
 
@@ -110,8 +117,9 @@ def staged_page(request: Request, token: str, saved: int | None = None):
 def _render(request, viewer, token, extracted, office, *, saved=None, errors=None, status=200):
     revises, summary = _changes(extracted, office)
     held = {task.code for task in extracted.tasks if held_for_review(task, extracted)}
+    edited = set(read_edits(_staged_file(token)).tasks)
     return page(request, "staged.html.j2", viewer, status=status, token=token, doc=extracted, revises=revises,
-                summary=summary, held=held, saved=saved, errors=errors or {})
+                summary=summary, held=held, edited=edited, saved=saved, errors=errors or {})
 
 
 async def _form_fields(request: Request) -> dict[str, str]:

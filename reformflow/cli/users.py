@@ -50,4 +50,4 @@ def users_list():
     with db.transaction() as session:
         for user in session.exec(select(ConsoleUser).order_by(ConsoleUser.name)):
             state = "（已停用）" if user.disabled else ""
-            typer.echo(printable(f"{user.name}\t{ROLE_NAMES.get(user.role, user.role)}{state}\t{user.display_name}"))
+            typer.echo(printable(f"{user.name}  {ROLE_NAMES.get(user.role, user.role)}{state}  {user.display_name}"))
