@@ -75,7 +75,8 @@ def log_in(name: str, password: str, address: str, *, session: Session, hours: f
     if user is None or not valid or user.disabled:
         session.add(LoginFailure(name=name.strip()[:64], address=address[:64], at=now))
         raise AccountError("用户名或密码不正确。")
-    session.exec(delete(LoginFailure).where(LoginFailure.name == user.name))
+    session.exec(delete(LoginFailure).where((LoginFailure.name == user.name)
+                                            | (LoginFailure.at < now - THROTTLE_WINDOW)))  # only recent ones count
     session.exec(delete(ConsoleSession).where(ConsoleSession.expires_at < now))  # housekeeping
     token = secrets.token_urlsafe(32)
     session.add(ConsoleSession(token_hash=_digest(token), user_id=user.id, csrf=secrets.token_urlsafe(32),

@@ -12,6 +12,8 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, FastAPI, Form, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 
 from reformflow.console import bulletins, dashboard, documents, ledger, messages, review, tasks, units
@@ -38,7 +40,15 @@ def install_console(app: FastAPI) -> FastAPI:
         app.include_router(module.router, prefix="/console")
     app.add_exception_handler(LoginRequired, _to_login)
     app.add_exception_handler(Refused, _refused)
+    app.add_exception_handler(RequestValidationError, _invalid)
     return app
+
+
+async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+    """A malformed address or form (`/console/tasks/abc`): a page in Chinese, never FastAPI's English JSON."""
+    if not request.url.path.startswith("/console"):
+        return await request_validation_exception_handler(request, exc)  # the intake page keeps its behaviour
+    return page(request, "refused.html.j2", None, status=400, message="地址或表单不完整、格式不对，请返回重试。")
 
 
 def _to_login(request: Request, _exc: LoginRequired) -> Response:

@@ -67,9 +67,9 @@ def publish(request: Request, period: Annotated[str, Form()] = "", csrf: Annotat
 
 @router.get("/bulletins/{bulletin_id}/{kind}")
 def bulletin_file(request: Request, bulletin_id: int, kind: str):
-    if kind not in FILES:
-        raise Refused("没有这种文件。", 404)
     with console_request(request) as (session, _viewer):
+        if kind not in FILES:
+            raise Refused("没有这种文件。", 404)
         record = session.get(Bulletin, bulletin_id)
     field, media = FILES[kind]
     stored = getattr(record, field) if record else None

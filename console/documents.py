@@ -69,16 +69,16 @@ def documents_page(request: Request, published: str | None = None):
         documents = session.exec(select(Document).order_by(Document.imported_at.desc())).all()
         revisions = {r.document_id: r for r in session.exec(select(DocumentRevision)
                                                              .order_by(DocumentRevision.revision))}
-    staged = [(folder.name, _staged_file(folder.name).name) for folder in sorted(_staging().glob("*"))
-              if TOKEN.fullmatch(folder.name)] if _staging().is_dir() else []
+    staged = [(folder.name, files[0].name) for folder in sorted(_staging().glob("*")) if TOKEN.fullmatch(folder.name)
+              and len(files := [p for p in folder.iterdir() if not p.name.endswith((".edits.json", ".tmp"))]) == 1]
     return page(request, "documents.html.j2", viewer, documents=documents, revisions=revisions, staged=staged,
                 published=published)
 
 
 @router.post("/documents/upload")
-def upload(request: Request, document: UploadFile, csrf: Annotated[str, Form()] = ""):
+def upload(request: Request, document: UploadFile | None = None, csrf: Annotated[str, Form()] = ""):
     with console_request(request, admin=True, csrf=csrf) as (session, viewer):
-        name = Path(document.filename or "").name
+        name = Path(document.filename or "").name if document else ""
         if not name or name.startswith(".") or name.endswith((".edits.json", ".tmp")):
             raise Refused("请选择要上传的文件。", 400)
         content = document.file.read(MAX_BYTES + 1)
@@ -107,11 +107,9 @@ def _changes(extracted: ExtractedDocument, office: str) -> tuple[bool, ImportSum
 
 @router.get("/documents/staged/{token}")
 def staged_page(request: Request, token: str, saved: int | None = None):
-    path = _staged_file(token)
-    extracted = _read(path)
     with console_request(request) as (_session, viewer):
-        office = viewer.office
-    return _render(request, viewer, token, extracted, office, saved=saved)
+        extracted = _read(_staged_file(token))
+    return _render(request, viewer, token, extracted, viewer.office, saved=saved)
 
 
 def _render(request, viewer, token, extracted, office, *, saved=None, errors=None, status=200):
@@ -129,9 +127,9 @@ async def _form_fields(request: Request) -> dict[str, str]:
 
 @router.post("/documents/staged/{token}/edit")
 def edit(request: Request, token: str, form: Annotated[dict[str, str], Depends(_form_fields)]):
-    path = _staged_file(token)
-    raw = extract_file(path)
     with console_request(request, admin=True, csrf=form.get("csrf", "")) as (session, viewer):
+        path = _staged_file(token)
+        raw = extract_file(path)
         edits, errors = _check_edits(raw, form)
         if errors:
             return _render(request, viewer, token, apply_sidecar_edits(raw, path), viewer.office, errors=errors,
@@ -169,9 +167,9 @@ def _check_edits(raw: ExtractedDocument, form: dict[str, str]) -> tuple[Document
 
 @router.post("/documents/staged/{token}/publish")
 def publish(request: Request, token: str, csrf: Annotated[str, Form()] = ""):
-    path = _staged_file(token)
     announce = bool(PREFECT_API_URL.value())
     with console_request(request, admin=True, csrf=csrf) as (session, viewer):
+        path = _staged_file(token)
         inbox = settings.data_dir / "inbox"
         inbox.mkdir(parents=True, exist_ok=True)
         target = inbox / path.name
@@ -199,8 +197,8 @@ def _ingest_inline(path: Path, *, session: Session) -> str:
 
 @router.post("/documents/staged/{token}/discard")
 def discard(request: Request, token: str, csrf: Annotated[str, Form()] = ""):
-    path = _staged_file(token)
     with console_request(request, admin=True, csrf=csrf) as (session, viewer):
+        path = _staged_file(token)
         audit(viewer.user.name, "放弃上传", path.name, session=session)
     shutil.rmtree(path.parent)
     return RedirectResponse("/console/documents", status_code=303)

@@ -80,9 +80,9 @@ def _link(units: list[Unit], name: str, period: str) -> dict:
 @router.post("/messages/requeue")
 def resend(request: Request, state: Annotated[str, Form()] = "", ids: Annotated[list[int], Form()] = (),
            csrf: Annotated[str, Form()] = ""):
-    if state not in RESENDABLE:
-        raise Refused("只能重发“发送失败已停止”或“不确定是否送达”的消息。", 400)
     with console_request(request, decide=True, csrf=csrf) as (session, viewer):
+        if state not in RESENDABLE:
+            raise Refused("只能重发“发送失败已停止”或“不确定是否送达”的消息。", 400)
         count = requeue(session=session, state=state, ids=list(ids) or None)
         audit(viewer.user.name, "重发消息", STATE_LABELS[state],
               ("消息 " + "、".join(map(str, ids)) if ids else "全部") + f"；重新排队 {count} 条", session=session)

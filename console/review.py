@@ -39,9 +39,9 @@ def review_page(request: Request, done: int | None = None):
 @router.post("/review/{report_id}")
 def decide(request: Request, report_id: int, decision: Annotated[str, Form()] = "",
            comment: Annotated[str, Form()] = "", csrf: Annotated[str, Form()] = ""):
-    if decision not in DECISIONS:
-        raise Refused("请选择决定：销号、退回、批准延期或不予延期。", 400)
     with console_request(request, decide=True, csrf=csrf) as (session, viewer):
+        if decision not in DECISIONS:
+            raise Refused("请选择决定：销号、退回、批准延期或不予延期。", 400)
         try:
             report = review(report_id, DECISIONS[decision], comment.strip() or None, session=session)
         except TransitionError as exc:

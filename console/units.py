@@ -48,8 +48,8 @@ def _preview(office: str, directory: Directory, decisions: Decisions) -> AssignS
 
 @router.get("/units")
 def units_page(request: Request, done: str | None = None):
-    directory, decisions = directory_and_decisions()
     with console_request(request) as (session, viewer):
+        directory, decisions = directory_and_decisions()
         office = viewer.office
         suggestions = suggest_for_ledger(session=session)
         disputes = _pending_disputes(session=session)
@@ -80,10 +80,10 @@ def reassign(directory: Directory, decisions: Decisions, *, session: Session) ->
 @router.post("/units/decide")
 def decide_mention(request: Request, mention: Annotated[str, Form()] = "", units: Annotated[list[str], Form()] = (),
                    ignore: Annotated[str, Form()] = "", csrf: Annotated[str, Form()] = ""):
-    directory, decisions = directory_and_decisions()
     names = [n.strip() for value in units for n in value.replace("，", ",").replace("、", ",").split(",") if n.strip()]
-    unknown = [n for n in names if n not in directory.units]
     with console_request(request, decide=True, csrf=csrf) as (session, viewer):
+        directory, decisions = directory_and_decisions()
+        unknown = [n for n in names if n not in directory.units]
         if not mention.strip():
             raise Refused("缺少要确定的单位名称。", 400)
         if unknown:
@@ -99,8 +99,8 @@ def decide_mention(request: Request, mention: Annotated[str, Form()] = "", units
 @router.post("/units/confirm")
 def confirm_suggestion(request: Request, source: Annotated[str, Form()] = "", code: Annotated[str, Form()] = "",
                        unit: Annotated[str, Form()] = "", csrf: Annotated[str, Form()] = ""):
-    directory, decisions = directory_and_decisions()
     with console_request(request, decide=True, csrf=csrf) as (session, viewer):
+        directory, decisions = directory_and_decisions()
         if unit not in directory.units:
             raise Refused(f"单位名录中没有“{unit}”。", 400)
         decisions.add(Decision(source=source, code=code, units=[unit], role="lead"))
@@ -112,9 +112,9 @@ def confirm_suggestion(request: Request, source: Annotated[str, Form()] = "", co
 @router.post("/disputes/{dispute_id}")
 def decide_on_dispute(request: Request, dispute_id: int, decision: Annotated[str, Form()] = "",
                       comment: Annotated[str, Form()] = "", csrf: Annotated[str, Form()] = ""):
-    if decision not in ("accept", "reject"):
-        raise Refused("请选择：异议成立，或异议不成立。", 400)
     with console_request(request, decide=True, csrf=csrf) as (session, viewer):
+        if decision not in ("accept", "reject"):
+            raise Refused("请选择：异议成立，或异议不成立。", 400)
         dispute = session.get(Dispute, dispute_id)
         if dispute is None:
             raise Refused("没有这项异议。", 404)

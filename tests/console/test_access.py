@@ -11,7 +11,7 @@ from reformflow.models import AuditEntry, ConsoleSession, ConsoleUser, Message, 
 from tests.console.conftest import PASSWORD, csrf_of, log_in
 
 PAGES = ["/console/", "/console/ledger", "/console/ledger.xlsx", "/console/tasks/1", "/console/review",
-         "/console/units", "/console/bulletins", "/console/messages", "/console/evidence/1",
+         "/console/units", "/console/bulletins", "/console/messages", "/console/documents", "/console/evidence/1",
          "/console/bulletins/1/docx", "/console/messages/sheet?unit=市公安局&period=2020-06"]
 
 
@@ -83,7 +83,7 @@ def test_logging_out_ends_the_session_on_the_server(client, office):
 
 def test_a_leader_reads_everything_and_decides_nothing(client, office):
     log_in(client, "leader")
-    for path in PAGES[:8]:
+    for path in PAGES[:9]:
         assert client.get(path).status_code == 200, path
     review = client.get("/console/review").text
     assert "销号（办结）" not in review  # no decision buttons are shown
@@ -120,3 +120,9 @@ def test_a_form_without_the_session_token_is_refused(client, office, csrf):
 def test_the_login_form_itself_needs_its_token(client):
     response = client.post("/console/login", data={"name": "staff", "password": PASSWORD}, follow_redirects=False)
     assert response.status_code == 403 and "表单已失效" in response.text
+
+
+def test_a_malformed_address_gets_a_page_in_chinese(client):
+    log_in(client, "staff")
+    response = client.get("/console/tasks/abc")
+    assert response.status_code == 400 and "格式不对" in response.text and "detail" not in response.text
