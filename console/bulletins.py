@@ -44,7 +44,17 @@ def bulletins_page(request: Request, period: str | None = None, published: int |
             preview = compute_bulletin(_period(period), today(), session=session, calendar=working_calendar(),
                                        zone=zone())
     return page(request, "bulletins.html.j2", viewer, history=history, preview=preview, published=published,
-                period=period or today().strftime("%Y-%m"))
+                period=period or today().strftime("%Y-%m"), months=_recent_months())
+
+
+def _recent_months(count: int = 24) -> list[str]:
+    """The months a bulletin can be published for: this one and the ones before it, newest first."""
+    year, month = today().year, today().month
+    months = []
+    for _ in range(count):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months
 
 
 @router.post("/bulletins/publish")

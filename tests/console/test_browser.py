@@ -38,7 +38,7 @@ from tests.factories import file_report, no_decisions, unit_named
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+        "--disable-sync", "--no-first-run", "--lang=zh-CN"]  # date and month fields in Chinese, as offices see them
 DEMO_DAY = date(2020, 6, 23)
 WIDTHS = {"desktop": 1280, "phone": 390}
 
