@@ -16,7 +16,7 @@ from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 
-from reformflow.console import bulletins, dashboard, documents, ledger, messages, review, tasks, units
+from reformflow.console import bulletins, dashboard, documents, ledger, messages, review, tasks, units, users
 from reformflow.console.accounts import AccountError, log_in, log_out
 from reformflow.console.web import (
     LOGIN_CSRF_COOKIE,
@@ -36,7 +36,7 @@ router = APIRouter(prefix="/console")
 
 def install_console(app: FastAPI) -> FastAPI:
     app.include_router(router)
-    for module in (dashboard, ledger, tasks, review, units, bulletins, messages, documents):
+    for module in (dashboard, ledger, tasks, review, units, bulletins, messages, documents, users):
         app.include_router(module.router, prefix="/console")
     app.add_exception_handler(LoginRequired, _to_login)
     app.add_exception_handler(Refused, _refused)

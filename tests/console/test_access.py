@@ -126,3 +126,23 @@ def test_a_malformed_address_gets_a_page_in_chinese(client):
     log_in(client, "staff")
     response = client.get("/console/tasks/abc")
     assert response.status_code == 400 and "格式不对" in response.text and "detail" not in response.text
+
+
+def test_an_admin_opens_an_account_and_disabling_it_ends_its_sessions(client, office):
+    from fastapi.testclient import TestClient
+
+    from reformflow.console.app import install_console
+    from reformflow.intake.app import create_app
+
+    log_in(client, "admin")
+    created = client.post("/console/users", data={"name": "li", "display_name": "李干事", "role": "staff",
+                                                  "password": "another-passphrase", "csrf": csrf_of(client)})
+    assert "已保存" in created.text and "李干事" in created.text
+    other = TestClient(install_console(create_app()))
+    assert log_in(other, "li", "another-passphrase").status_code == 303
+    assert other.get("/console/users").status_code == 403  # staff do not manage accounts
+    li = office.exec(select(ConsoleUser).where(ConsoleUser.name == "li")).one()
+    client.post(f"/console/users/{li.id}/disabled", data={"disabled": "1", "csrf": csrf_of(client)})
+    assert other.get("/console/", follow_redirects=False).status_code == 303  # its session no longer works
+    trail = client.get("/console/users").text
+    assert "开设账号" in trail and "停用账号" in trail

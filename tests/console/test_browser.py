@@ -157,6 +157,9 @@ def test_the_office_works_through_its_day_in_a_real_browser(server, demo_office,
         photograph(page, folder, "messages")
         page.click("button:text-is('重发')")
         assert "已重新排队 1 条消息" in page.content()
+        page.goto(f"{server}/console/users")
+        assert "重发消息" in page.content()  # the audit trail, newest first
+        photograph(page, folder, "users")
         browser.close()
 
     session.expire_all()
@@ -173,6 +176,6 @@ def test_the_office_works_through_its_day_in_a_real_browser(server, demo_office,
                                                                 Task.code == "2")).one()
     assert published.deadline == date(2020, 10, 31)
     for name in ("login", "dashboard", "document", "documents", "ledger", "task", "units", "review", "bulletins",
-                 "messages"):
+                 "messages", "users"):
         for width in WIDTHS:
             assert (folder / f"console-{name}-{width}.png").stat().st_size > 10_000
