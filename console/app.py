@@ -53,6 +53,8 @@ async def _invalid(request: Request, exc: RequestValidationError) -> Response:
 
 def _to_login(request: Request, _exc: LoginRequired) -> Response:
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if request.method != "GET":
+        target = "/console/"  # a form sent after the session ended: back to the start, not to a POST address
     response = RedirectResponse(f"/console/login?next={quote(target)}", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/console")
     return response
