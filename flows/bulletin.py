@@ -15,10 +15,9 @@ from reformflow.core import db
 from reformflow.core.offices import get_office
 from reformflow.core.settings import settings
 from reformflow.flows.common import deliver_outbox
-from reformflow.flows.office import office_today, working_calendar
+from reformflow.flows.office import notice_style, office_today, public_base_url, working_calendar
 from reformflow.models import Unit
 from reformflow.supervision.bulletin.compute import compute_bulletin
-from reformflow.supervision.bulletin.documents import NoticeStyle
 from reformflow.supervision.bulletin.fonts import missing as missing_fonts
 from reformflow.supervision.bulletin.publish import (
     PublishedBulletin,
@@ -36,8 +35,12 @@ def compute_and_write(office: str, period: str, as_of: date) -> PublishedBulleti
         data = compute_bulletin(period, as_of, session=session, calendar=working_calendar(office),
                                 zone=ZoneInfo(settings.timezone))
         office_unit = session.exec(select(Unit).where(Unit.is_office)).first()
+        style = notice_style(period, office_unit.name if office_unit else None)
+        if absent := missing_fonts([style.title_font, style.body_font, style.heading_font, style.subheading_font]):
+            get_run_logger().warning("fonts of the Word notice not installed here, the PDF substitutes others: %s "
+                                     "(make system-deps installs the defaults)", "、".join(absent))
         return publish_bulletin(data, get_office(office).bulletin_dir, session=session, pdf=settings.notice_pdf,
-                                notice=notice_style(period, office_unit.name if office_unit else None))
+                                notice=style)
 
 
 @task(name="tell-office-bulletin-failed", cache_policy=NO_CACHE)
@@ -46,26 +49,10 @@ def tell_office(office: str, period: str, as_of: date, error: str) -> int:
         return len(queue_publish_failure(period, as_of, error, session=session))
 
 
-def notice_style(period: str, office_name: str | None) -> NoticeStyle:
-    """The office's notice settings; what it leaves unset keeps the notice's defaults."""
-    year, month = (int(part) for part in period.split("-"))
-    chosen = {"issuer": settings.notice_issuer or office_name, "addressees": settings.notice_addressees,
-              "number": settings.notice_number.format(year=year, month=month) if settings.notice_number else None,
-              "title_font": settings.notice_title_font, "body_font": settings.notice_body_font,
-              "heading_font": settings.notice_heading_font, "subheading_font": settings.notice_subheading_font}
-    style = NoticeStyle(**{key: value for key, value in chosen.items() if value})
-    if absent := missing_fonts([style.title_font, style.body_font, style.heading_font, style.subheading_font]):
-        get_run_logger().warning("fonts of the Word notice not installed here, the PDF substitutes others: %s "
-                                 "(make system-deps installs the defaults)", "、".join(absent))
-    return style
-
-
 @task(name="queue-bulletin", cache_policy=NO_CACHE)
 def queue(office: str, published: PublishedBulletin) -> int:
-    # One public address per office: REFORMFLOW_PUBLIC_BASE_URL may hold `{office}`.
-    base = settings.public_base_url.replace("{office}", office) if settings.public_base_url else None
     link = bulletin_link(published.record.html_path, bulletin_dir=get_office(office).bulletin_dir,
-                         public_base_url=base)
+                         public_base_url=public_base_url(office))
     with db.transaction(office) as session:
         return len(queue_bulletin(published, link, session=session))
 

@@ -11,12 +11,14 @@ from prefect.cache_policies import NO_CACHE
 from reformflow.core import db
 from reformflow.core.offices import get_office
 from reformflow.parsing import ExtractedDocument, extract_file
+from reformflow.parsing.edits import apply_sidecar_edits
 from reformflow.supervision.ledger import ImportSummary, held_for_review, store_document
 
 
 @task(name="parse-document", cache_policy=NO_CACHE)
 def parse_document(path: str) -> ExtractedDocument:
-    return extract_file(path)
+    # The office's corrections made in the console before publishing (none for a document dropped in the inbox).
+    return apply_sidecar_edits(extract_file(path), path)
 
 
 @task(name="store-document", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)

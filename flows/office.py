@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from reformflow.core.calendar import OfficeHours, WorkingCalendar
 from reformflow.core.offices import get_office
 from reformflow.core.settings import settings
+from reformflow.supervision.bulletin.documents import NoticeStyle
 from reformflow.supervision.reminders.plan import ReminderPolicy
 from reformflow.supervision.reports.links import ReportLinks
 
@@ -48,6 +49,23 @@ def office_hours(office: str) -> OfficeHours:
 
 def report_links(office: str) -> ReportLinks:
     return ReportLinks(settings.link_secret(), settings.intake_base_url, office, settings.link_valid_days)
+
+
+def notice_style(period: str, office_name: str | None) -> NoticeStyle:
+    """The Word notice as the installation's settings describe it; what they leave unset keeps the notice's
+    defaults, and the issuer defaults to the office's name in its directory."""
+    year, month = (int(part) for part in period.split("-"))
+    chosen = {"issuer": settings.notice_issuer or office_name, "addressees": settings.notice_addressees,
+              "number": settings.notice_number.format(year=year, month=month) if settings.notice_number else None,
+              "title_font": settings.notice_title_font, "body_font": settings.notice_body_font,
+              "heading_font": settings.notice_heading_font, "subheading_font": settings.notice_subheading_font}
+    return NoticeStyle(**{key: value for key, value in chosen.items() if value})
+
+
+def public_base_url(office: str) -> str | None:
+    """Where the office's bulletin folder is published for readers: REFORMFLOW_PUBLIC_BASE_URL, with `{office}`
+    where each office's folder goes."""
+    return settings.public_base_url.replace("{office}", office) if settings.public_base_url else None
 
 
 def sender(office: str) -> Sender:

@@ -25,6 +25,12 @@ FORM_EXPIRED = "表单已失效，请刷新页面后重新提交。"
 # No inline script or style anywhere: the page's style sheet is served by the app itself.
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; "
        "base-uri 'none'")
+# The office console (same app) styles its pages in the page and draws charts as inline SVG; still no script.
+CONSOLE = "/console"
+CONSOLE_CSP = ("default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; "
+               "frame-ancestors 'none'; base-uri 'none'")
+# The console's largest request: a document upload (parsing.limits) and its form.
+CONSOLE_MAX_BODY = 100 * 2**20 + 256 * 2**10
 
 
 class IntakeGuard:
@@ -48,6 +54,9 @@ class IntakeGuard:
         await self.app(scope, receive, send)
 
     def _refuse_before_reading(self, scope: Scope) -> HTMLResponse | None:
+        headers = {key.decode("latin-1").lower(): value.decode("latin-1") for key, value in scope["headers"]}
+        if scope["path"] == CONSOLE or scope["path"].startswith(CONSOLE + "/"):
+            return self._too_large(headers, CONSOLE_MAX_BODY)  # the console checks its login and CSRF itself
         match = TOKEN_IN_PATH.match(scope["path"])
         if match is None:
             return self.refusal("没有这个页面。", 404)
@@ -55,13 +64,15 @@ class IntakeGuard:
             self.read_link(match[1])
         except LinkError as exc:
             return self.refusal(str(exc), 403)
-        headers = {key.decode("latin-1").lower(): value.decode("latin-1") for key, value in scope["headers"]}
         if not cookie_parser(headers.get("cookie", "")).get(self.csrf_cookie):
             return self.refusal(FORM_EXPIRED, 403)
+        return self._too_large(headers, self.max_body())
+
+    def _too_large(self, headers: dict[str, str], limit: int) -> HTMLResponse | None:
         length = headers.get("content-length", "")
         if not length.isdigit():  # a chunked body of unknown size is not what a browser's form sends
             return self.refusal("提交的内容缺少长度信息，请使用浏览器打开报送页面提交。", 411)
-        if int(length) > (limit := self.max_body()):
+        if int(length) > limit:
             return self.refusal(f"提交的内容过大（{int(length) / 1048576:.1f} MB），本次内容尚未保存。"
                                 f"佐证材料请压缩后重新提交，整次提交不超过 {limit / 1048576:.1f} MB。", 413)
         return None
@@ -73,7 +84,8 @@ class IntakeGuard:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {key.lower() for key, _ in message.get("headers", [])}
-                extra = {b"content-security-policy": CSP, b"x-frame-options": "DENY",
+                policy = CONSOLE_CSP if scope["path"].startswith(CONSOLE) else CSP
+                extra = {b"content-security-policy": policy, b"x-frame-options": "DENY",
                          b"referrer-policy": "no-referrer", b"x-content-type-options": "nosniff"}
                 if not cacheable:
                     extra[b"cache-control"] = "no-store"

@@ -1,5 +1,6 @@
 """The ledger's tables and its migrations."""
 
+from reformflow.models.console import ROLE_NAMES, AuditEntry, ConsoleRole, ConsoleSession, ConsoleUser, LoginFailure
 from reformflow.models.ledger import (
     Assignment,
     Bulletin,
@@ -42,11 +43,16 @@ __all__ = [
     "EVENT_LABELS",
     "REVIEW_LABELS",
     "ROLE_LABELS",
+    "ROLE_NAMES",
     "STAGE_LABELS",
     "STATUS_LABELS",
     "Assignment",
+    "AuditEntry",
     "Bulletin",
     "Channel",
+    "ConsoleRole",
+    "ConsoleSession",
+    "ConsoleUser",
     "Contact",
     "DeadlineKind",
     "Dispute",
@@ -56,6 +62,7 @@ __all__ = [
     "EventKind",
     "Evidence",
     "Lock",
+    "LoginFailure",
     "Message",
     "MessageKind",
     "MessageState",

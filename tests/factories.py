@@ -241,3 +241,10 @@ def demo_ledger(session: Session) -> None:
     assign_tasks(directory, no_decisions(), session=session)
     queue_assignment_notices(date(2020, 6, 1), session=session, links=links(), within=3)
     import_reports(SAMPLES / "reports-2020-06.csv", directory, session=session, timezone="Asia/Shanghai")
+
+
+def offices_file(path: Path, directories: dict[str, Path]) -> Path:
+    """An offices file naming each office's directory (slug → directory file); the office's name is its slug."""
+    offices = [{"slug": slug, "name": slug, "directory": str(directory)} for slug, directory in directories.items()]
+    path.write_text(yaml.safe_dump({"offices": offices}, allow_unicode=True), encoding="utf-8")
+    return path

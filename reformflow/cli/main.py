@@ -16,6 +16,7 @@ from reformflow.cli.output import fail
 from reformflow.cli.reports import app as reports_app
 from reformflow.cli.tasks import app as tasks_app
 from reformflow.cli.units import app as units_app
+from reformflow.cli.users import app as users_app
 from reformflow.core.settings import SAMPLES, settings
 
 # Before Prefect is imported: no telemetry (there is no internet, and it locks SQLite at start-up), a slow
@@ -34,6 +35,7 @@ app.add_typer(reports_app, name="reports")
 app.add_typer(units_app, name="units")
 app.add_typer(disputes_app, name="disputes")
 app.add_typer(tasks_app, name="tasks")
+app.add_typer(users_app, name="users")
 app.add_typer(outbox_app, name="outbox")
 
 
@@ -170,13 +172,15 @@ def collect(as_of: AsOf = None,
 
 @app.command()
 def web(host: Annotated[str, typer.Option()] = "127.0.0.1", port: Annotated[int, typer.Option()] = 8000):
-    """Serve the report intake page for agencies (their personal links point here)."""
+    """Serve the report intake page for agencies (their personal links point here) and the office console
+    (/console/, behind a login: `reformflow users add` creates the accounts)."""
     import uvicorn
 
+    from reformflow.console.app import install_console
     from reformflow.intake.app import create_app
     from reformflow.intake.events import after_submit_handler
 
-    uvicorn.run(create_app(after_submit=after_submit_handler()), host=host, port=port)
+    uvicorn.run(install_console(create_app(after_submit=after_submit_handler())), host=host, port=port)
 
 
 @app.command()

@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     link_valid_days: int = 45
     intake_base_url: str = "http://127.0.0.1:8000"
     evidence_max_bytes: int = 10 * 1024 * 1024
+    # The office console: a login lasts this many hours, then the person logs in again.
+    console_session_hours: float = 8
     # Schedules of the deployments (cron, office time zone).
     reminder_cron: str = "0 9 * * *"  # daily; the sweep itself skips days off and honours 调休 workdays
     chase_cron: str = "30 9 * * *"  # daily; nudges only within the days before the report cut-off

@@ -1,0 +1,1 @@
+"""The reform office's web console: the ledger, review, units, bulletins and messages behind a login."""
