@@ -118,7 +118,8 @@ def parallel_dispatch(ids: list[int], workers: int) -> int:
     batches = [ids[n:n + 50] for n in range(0, len(ids), 50)]
 
     def run(batch: list[int]) -> int:
-        return len(dispatch(batch, transaction=db.transaction, max_attempts=3, sender=sender()).sent)
+        with sender() as courier:
+            return len(dispatch(batch, transaction=db.transaction, max_attempts=3, sender=courier).sent)
 
     with ThreadPoolExecutor(workers) as pool:
         return sum(pool.map(run, batches))

@@ -22,8 +22,9 @@ BATCH_SIZE = 50
 @task(name="deliver-batch", cache_policy=NO_CACHE)
 def deliver_batch(message_ids: list[int]) -> DispatchReport:
     """Send one batch; each message is committed on its own, so a crash loses at most the one in flight."""
-    report = dispatch(message_ids, transaction=db.transaction, max_attempts=settings.max_send_attempts,
-                      sender=sender())
+    with sender() as courier:  # one SMTP connection per mail server for the whole batch
+        report = dispatch(message_ids, transaction=db.transaction, max_attempts=settings.max_send_attempts,
+                          sender=courier)
     with db.transaction() as session:
         _announce(report.sent, session=session)
     return report

@@ -8,12 +8,11 @@ notification functions, which never read the settings themselves.
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import partial
 from zoneinfo import ZoneInfo
 
 from reformflow.core.calendar import OfficeHours, WorkingCalendar
 from reformflow.core.settings import settings
-from reformflow.notifications.send import Sender, send
+from reformflow.notifications.send import Courier
 from reformflow.supervision.reminders.plan import ReminderPolicy
 from reformflow.supervision.reports.links import ReportLinks
 
@@ -43,6 +42,7 @@ def report_links() -> ReportLinks:
     return ReportLinks(settings.link_secret(), settings.intake_base_url, settings.link_valid_days)
 
 
-def sender() -> Sender:
-    """Sends one message; the local outbox writes under the data directory."""
-    return partial(send, outbox_dir=settings.outbox_dir)
+def sender() -> Courier:
+    """Sends a batch's messages (use it in a `with` block: it keeps SMTP connections open until the block
+    ends); the local outbox writes under the data directory."""
+    return Courier(outbox_dir=settings.outbox_dir)
