@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from reformflow.core.calendar import OfficeHours
-from reformflow.models import Channel, Contact, Message, MessageState, Unit, utcnow
+from reformflow.models import Channel, Contact, Message, MessageState, Unit, take_lock, utcnow
 from reformflow.notifications.message import OutgoingMessage
 from reformflow.notifications.render import render_for_channel
 from reformflow.notifications.send import Delivery, Sender
@@ -79,14 +79,21 @@ RATE_WINDOW = timedelta(seconds=60)
 
 
 def _rate_limited_until(message: Message, *, session: Session) -> datetime | None:
+    """When the robot may take this (claimed) message, or None for now. The check and the claim are one
+    reservation: the robot's lock serialises concurrent batches, and messages claimed by another batch and
+    still on the wire count as sent, so two batches never both take the robot's last slot."""
     limit = RATE_LIMITS.get(message.channel)
     if limit is None:
         return None
+    take_lock(f"robot:{message.unit_id}:{message.channel}", session=session)
     since = utcnow() - RATE_WINDOW
-    recent = list(session.exec(select(Message.sent_at).where(
-        Message.unit_id == message.unit_id, Message.channel == message.channel, Message.state == MessageState.SENT,
-        Message.sent_at > since).order_by(Message.sent_at)))
-    return recent[-limit] + RATE_WINDOW if len(recent) >= limit else None
+    same_robot = (Message.unit_id == message.unit_id, Message.channel == message.channel, Message.id != message.id)
+    sent = list(session.exec(select(Message.sent_at).where(
+        *same_robot, Message.state == MessageState.SENT, Message.sent_at > since)))
+    in_flight = list(session.exec(select(Message.id).where(
+        *same_robot, Message.state == MessageState.SENDING, Message.updated_at > utcnow() - STALE_CLAIM)))
+    taken = sorted(sent + [utcnow()] * len(in_flight))  # on the wire: as if sent now, to be safe
+    return taken[-limit] + RATE_WINDOW if len(taken) >= limit else None
 
 
 # Channels where sending the same message twice does no harm: the local outbox writes the same file again.
@@ -124,15 +131,17 @@ def settle_stale_claims(*, session: Session) -> list[int]:
         if message.channel in IDEMPOTENT_CHANNELS:
             message.state = MessageState.QUEUED
         else:
-            message.state, message.last_error = MessageState.IN_DOUBT, IN_DOUBT
+            message.state, message.last_error = MessageState.IN_DOUBT, in_doubt_hint(message.id)
             doubtful.append(message.id)
         message.updated_at = utcnow()
         session.add(message)
     return doubtful
 
 
-IN_DOUBT = ("the sender stopped while sending: it may or may not have arrived. Check with the recipient, then "
-            "`reformflow outbox requeue ID` to send it again")
+def in_doubt_hint(message_id: int) -> str:
+    """What the office reads on a message whose sender stopped mid-send, with the command that re-sends it."""
+    return (f"发送过程中发送进程中断，这条消息可能已送达，也可能没有送达。请先与收件单位核实；确需重发的，运行 "
+            f"`reformflow outbox requeue {message_id}`。")
 
 
 def _claim(message_id: int, *, session: Session) -> bool:
@@ -165,7 +174,7 @@ def dispatch(message_ids: list[int], *, transaction: UnitOfWork, max_attempts: i
         if claimed is None:
             continue
         url, outgoing = claimed
-        delivery = sender(url, outgoing) if url else Delivery(False, "no contact on this channel for this unit")
+        delivery = _send_guarded(sender, url, outgoing)
         with transaction() as session:
             message = session.get(Message, message_id)
             _record(message, delivery, max_attempts)
@@ -177,6 +186,19 @@ def dispatch(message_ids: list[int], *, transaction: UnitOfWork, max_attempts: i
         else:
             report.failed.append((message_id, delivery.error or ""))
     return report
+
+
+def _send_guarded(sender: Sender, url: str | None, outgoing: OutgoingMessage) -> Delivery:
+    """The sender's verdict; an exception from it fails this message only, and the batch goes on. (A process
+    being stopped — SystemExit, KeyboardInterrupt — is not a failure of the message: it stays claimed and is
+    settled as in doubt.) The text is the exception's type only: a sender that raised may not have scrubbed
+    its message of secrets."""
+    if not url:
+        return Delivery(False, "no contact on this channel for this unit")
+    try:
+        return sender(url, outgoing)
+    except Exception as exc:
+        return Delivery(False, f"sending failed with {type(exc).__name__}")
 
 
 def _claim_and_read(message_id: int, report: DispatchReport, *, session: Session
@@ -201,7 +223,7 @@ def _record(message: Message, delivery: Delivery, max_attempts: int) -> None:
     message.attempts += 1
     message.updated_at = now
     if delivery.ok:
-        message.state, message.sent_at, message.last_error = MessageState.SENT, now, None
+        message.state, message.sent_at, message.last_error = MessageState.SENT, now, delivery.error
         return
     message.last_error = delivery.error
     if message.attempts >= max_attempts:
@@ -211,11 +233,15 @@ def _record(message: Message, delivery: Delivery, max_attempts: int) -> None:
         message.next_attempt_at = now + timedelta(minutes=2 ** message.attempts)
 
 
+REQUEUEABLE = (MessageState.DEAD, MessageState.IN_DOUBT)
+
+
 def requeue(*, session: Session, state: str = MessageState.DEAD, ids: list[int] | None = None) -> int:
-    """The office sends dead or in-doubt messages again (after fixing a contact, or checking with the unit)."""
-    query = select(Message).where(Message.state == state)
-    if ids:
-        query = query.where(Message.id.in_(ids))
+    """The office sends dead or in-doubt messages again (after fixing a contact, or checking with the unit):
+    the given ids when they are dead or in doubt, else every message in `state`."""
+    query = select(Message)
+    query = query.where(Message.id.in_(ids), Message.state.in_(REQUEUEABLE)) if ids else query.where(
+        Message.state == state)
     messages = list(session.exec(query))
     for message in messages:
         message.state, message.attempts, message.next_attempt_at = MessageState.QUEUED, 0, utcnow()

@@ -256,8 +256,9 @@ def outbox_list(state: Annotated[str | None,
 
 
 @outbox_app.command("requeue")
-def outbox_requeue(ids: Annotated[list[int] | None, typer.Argument(help="Message ids (default: all).")] = None,
-                   state: Annotated[str, typer.Option(help="dead or in_doubt")] = "dead"):
+def outbox_requeue(ids: Annotated[list[int] | None, typer.Argument(
+        help="Message ids, dead or in doubt (default: every message in --state).")] = None,
+                   state: Annotated[str, typer.Option(help="Without ids: dead or in_doubt.")] = "dead"):
     """Send dead or in-doubt messages again (after fixing a contact, or checking with the unit)."""
     from reformflow.core import db
     from reformflow.notifications.outbox import requeue
@@ -265,7 +266,19 @@ def outbox_requeue(ids: Annotated[list[int] | None, typer.Argument(help="Message
     if state not in ("dead", "in_doubt"):
         fail("--state is dead or in_doubt")
     with db.transaction() as session:
-        typer.echo(f"{requeue(session=session, state=state, ids=ids)} {state} messages queued again")
+        count = requeue(session=session, state=state, ids=ids)
+    if ids and count < len(set(ids)):
+        fail(f"{count} of {len(set(ids))} messages queued again; the others are not dead or in doubt "
+             "(reformflow outbox list)")
+    typer.echo(f"{count} messages queued again" if ids else f"{count} {state} messages queued again")
+
+
+@app.command()
+def migrate():
+    """Bring the ledger's schema up to date (Alembic migrations), once, before the workers start."""
+    from reformflow.core import db
+
+    typer.echo(f"ledger schema at revision {db.migrate_database()}")
 
 
 def main() -> None:
