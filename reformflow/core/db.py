@@ -1,6 +1,10 @@
 """The database: one engine per URL for the life of the process, the schema kept by Alembic migrations, and
 the one transaction rule.
 
+Migrations run once: `reformflow migrate` before the workers start, or the first process to open an outdated
+ledger. Processes starting together on a fresh database take turns on a lock (PostgreSQL's advisory lock, a
+lock file beside a SQLite file); the ones that waited find the schema at head and change nothing.
+
 The rule: domain functions (supervision, notifications) never commit. Whatever starts the work — a flow task, a
 CLI command, a web request — opens `with transaction() as session:` and passes the session on by keyword; the
 block commits when it ends and rolls back when it raises, so nothing is ever half-written.
@@ -8,7 +12,9 @@ block commits when it ends and rolls back when it raises, so nothing is ever hal
 
 from __future__ import annotations
 
+import fcntl
 import threading
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -16,7 +22,9 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, event
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, event, text
 from sqlmodel import Session, create_engine
 
 from reformflow.core.settings import settings
@@ -62,9 +70,51 @@ def transaction() -> Iterator[Session]:
         yield session
 
 
-def migrate(engine: Engine) -> None:
+def migrate_database() -> str:
+    """Migrate the configured ledger to head (`reformflow migrate`); returns the revision it is at."""
+    return migrate(get_engine())
+
+
+def _config() -> Config:
     config = Config()
     config.set_main_option("script_location", MIGRATIONS)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    return config
+
+
+def _revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def migrate(engine: Engine) -> str:
+    """Bring the schema to head under the migration lock; returns the head revision."""
+    config = _config()
+    head = ScriptDirectory.from_config(config).get_current_head()
+    with engine.connect() as connection:
+        if _revision(connection) == head:  # the usual case: nothing to do, no lock taken
+            return head
+    with _migration_lock(engine), engine.begin() as connection:
+        if connection.dialect.name == "postgresql":  # held until this transaction ends, migrations included
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+        if _revision(connection) != head:  # another process may have migrated while this one waited
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    return head
+
+
+_LOCK_KEY = zlib.crc32(b"reformflow-migrations")  # one advisory lock id for every ReformFlow process
+
+
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """SQLite's migrations are not one transaction (pysqlite commits DDL as it goes), so processes sharing the
+    file take turns on a lock file beside it; a database server brings its own lock."""
+    database = engine.url.database
+    if engine.url.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.migrate-lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
