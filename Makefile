@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test layers lint serve bench clean system-deps test-deps
+.PHONY: demo test layers lint serve bench clean system-deps test-deps mutants
 
 # Debian packages, installed only when missing: a CJK font for the bulletin's charts and Word notice,
 # LibreOffice's Writer (no GUI) to convert .doc/.wps documents, Tesseract with its simplified-Chinese data to OCR
@@ -52,6 +52,11 @@ bench: $(BIN)/.installed
 	$(BIN)/python -m bench.remind --repeat 1 --database-url postgresql+psycopg://postgres@127.0.0.1/reformflow_bench
 	$(BIN)/python -m bench.bulletin
 	$(BIN)/python -m bench.orchestration
+
+# The mutation check of the delivery code: each listed break, applied to a temporary copy, must be caught by
+# tests/notifications and tests/faults; prints the score (tests/faults/mutants.py).
+mutants: $(BIN)/.installed
+	$(BIN)/python -m tests.faults.mutants
 
 serve: $(BIN)/.installed
 	$(BIN)/reformflow serve

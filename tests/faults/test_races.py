@@ -24,20 +24,22 @@ from tests.factories import ledger, links, new_session, task
 WORKER = textwrap.dedent("""
     import pathlib, sys, time
     from reformflow.core import db
-    go = pathlib.Path(sys.argv[1])
-    while not go.exists():  # every worker has imported everything: they open the ledger at the same moment
+    folder = pathlib.Path(sys.argv[1])
+    (folder / f"imported-{sys.argv[2]}").touch()
+    while not (folder / "go").exists():  # every worker has imported everything: they open the ledger at once
         time.sleep(0.005)
     db.get_engine()
     print("ready")
 """)
 
 
-def start_together(tmp_path, env: dict[str, str], workers: int = 6) -> list[subprocess.CompletedProcess]:
-    go = tmp_path / "go"
-    children = [subprocess.Popen([sys.executable, "-c", WORKER, str(go)], env=env, stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, text=True) for _ in range(workers)]
-    time.sleep(4)  # imports done
-    go.touch()
+def start_together(tmp_path, env: dict[str, str], workers: int = 4) -> list[subprocess.CompletedProcess]:
+    children = [subprocess.Popen([sys.executable, "-c", WORKER, str(tmp_path), str(n)], env=env,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for n in range(workers)]
+    deadline = time.monotonic() + 120
+    while len(list(tmp_path.glob("imported-*"))) < workers and time.monotonic() < deadline:
+        time.sleep(0.02)
+    (tmp_path / "go").touch()
     return [subprocess.CompletedProcess(c.args, c.wait(120), *c.communicate()) for c in children]
 
 
