@@ -13,7 +13,7 @@ from __future__ import annotations
 import mimetypes
 import smtplib
 import ssl
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import formataddr, formatdate, make_msgid
@@ -42,8 +42,8 @@ class Server:
     port: int
     mode: str  # "" (plain), "starttls" or "ssl"
     user: str
-    password: str
-    verify: bool
+    password: str = field(repr=False)  # never in a repr that could reach a log or a traceback
+    verify: bool = True
 
     def __str__(self) -> str:  # never the password
         return f"{self.host}:{self.port}"

@@ -37,10 +37,11 @@ _CREATING = threading.Lock()  # task workers open their first sessions from seve
 def _sqlite_pragmas(busy_timeout_ms: int):
     def apply(dbapi_connection, _record) -> None:
         # Foreign keys are off by default in SQLite; WAL and a busy timeout let a flow and the CLI share the file.
+        # The busy timeout goes first: switching a fresh file to WAL waits for any other process opening it.
         cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.close()
     return apply
 

@@ -60,9 +60,13 @@ BREAKS = [
     Break("stale claims resent", "notifications/outbox.py", (
         ("        if message.channel in IDEMPOTENT_CHANNELS:", "        if True:"),)),
     # The failures of issue #17, put back:
-    Break("one error capture shared by every thread", "notifications/send.py", (
-        ("    lines: list[str] = []\n    token", "    lines = _ROUTER.__dict__.setdefault('every_call', [])\n"
-                                               "    token"),)),
+    Break("one error capture shared by every thread", "notifications/send.py", (  # the code before the fix
+        ("    token = _call_log.set(lines)\n    try:\n        yield lines\n    finally:\n"
+         "        _call_log.reset(token)",
+         "    handler = logging.Handler(logging.WARNING)\n"
+         "    handler.emit = lambda record: lines.append(record.getMessage())\n"
+         "    logging.getLogger('apprise').addHandler(handler)\n    try:\n        yield lines\n    finally:\n"
+         "        logging.getLogger('apprise').removeHandler(handler)"),)),
     Break("Secret block values not scrubbed", "notifications/secrets.py", (
         ("        if found:\n", "        if found and not name.startswith('secret:'):\n"),)),
     Break("URL-quoted secrets not scrubbed", "notifications/send.py", (
@@ -133,8 +137,12 @@ def run_tests(source: Path, package: Path) -> tuple[int, str]:
     return result.returncode, caught[0] if caught else result.stdout.strip().splitlines()[-1:][0]
 
 
-def apply(source: Path, broken: Break) -> str:
-    path = source / broken.path
+def in_copy(source: Path, package: Path, relative: str) -> Path:
+    """A repository path in the copy: `reformflow/…` lives in the package tree (see copy_repository)."""
+    return package / relative if relative.startswith("reformflow/") else source / relative
+
+
+def apply(path: Path, broken: Break) -> str:
     original = text = path.read_text(encoding="utf-8")
     for old, new in broken.edits:
         if text.count(old) != 1:
@@ -159,11 +167,12 @@ def main() -> int:
         print("| break | file | caught by | time |\n|---|---|---|---|")
         survivors = []
         for broken in chosen:
-            original, start = apply(source, broken), time.monotonic()
+            path = in_copy(source, package, broken.path)
+            original, start = apply(path, broken), time.monotonic()
             try:
                 code, outcome = run_tests(source, package)
             finally:
-                (source / broken.path).write_text(original, encoding="utf-8")
+                path.write_text(original, encoding="utf-8")
             verdict = outcome if code == 1 else f"SURVIVED ({outcome})" if code == 0 else f"ERROR {code} ({outcome})"
             if code != 1:
                 survivors.append(broken.name)

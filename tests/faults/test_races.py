@@ -1,6 +1,7 @@
 """Fault: things that start at the same moment. Workers opening a fresh ledger together migrate it once;
 two reminder sweeps at once queue each message once."""
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -90,13 +91,24 @@ def test_workers_opening_a_fresh_postgres_ledger_together_migrate_it_once(tmp_pa
     assert_migrated_once(start_together(tmp_path, env), fresh_postgres)
 
 
-def test_two_sweeps_at_once_queue_each_message_once(session, tmp_path):
+def test_two_sweeps_at_once_queue_each_message_once(session, tmp_path, monkeypatch):
     """Fault: the schedule and an admin start the same sweep together. One waits for the other (the sweep's
-    lock), then finds nothing new: every message is queued once and neither sweep fails."""
+    lock), then finds nothing new: every message is queued once and neither sweep fails. Each sweep waits (up
+    to 2 s) at planning for the other to get there too, so that without the lock they would plan together."""
+    from reformflow.supervision.reminders import sweep as sweep_module
+
     names = [f"单位{n}" for n in range(8)]
     ledger(session, tmp_path, [task(str(n + 1), [name], deadline=date(2020, 6, 26))
                                for n, name in enumerate(names)])
-    policy, results, errors = ReminderPolicy(WorkingCalendar()), [], []
+    policy, results, errors, both = ReminderPolicy(WorkingCalendar()), [], [], threading.Barrier(2)
+    plan = sweep_module.plan_reminders
+
+    def plan_when_both_are_here(*args, **kwargs):
+        with contextlib.suppress(threading.BrokenBarrierError):  # the other sweep waits on the lock: plan alone
+            both.wait(timeout=2)
+        return plan(*args, **kwargs)
+
+    monkeypatch.setattr(sweep_module, "plan_reminders", plan_when_both_are_here)
 
     def sweep():
         try:

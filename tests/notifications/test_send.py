@@ -68,26 +68,32 @@ def test_secrets_are_masked_when_shown(monkeypatch):
     assert not delivery.ok and "s3cret-pass" not in delivery.error
 
 
-def test_errors_of_sends_running_side_by_side_stay_with_their_own_message(httpserver):
+def test_errors_of_sends_running_side_by_side_stay_with_their_own_message():
     """Batches run on threads at once. Each robot refuses with its own code; each failure names its own code
     and no other (with one shared log capture, one unit's error text was stored on another unit's message)."""
     from concurrent.futures import ThreadPoolExecutor
 
+    from pytest_httpserver import HTTPServer
     from werkzeug import Response
 
     def refuse(request):
-        time.sleep(0.01)  # keep several sends in flight at once
+        time.sleep(0.02)  # the robots answer at about the same moment: their warnings interleave
         code = 93000 + int(request.args["key"].removeprefix("KEY"))
         return Response(json.dumps({"errcode": code, "errmsg": f"refused {code}"}), content_type="application/json")
 
-    httpserver.expect_request("/cgi-bin/webhook/send").respond_with_handler(refuse)
-    base = httpserver.url_for("/").rstrip("/")
+    robots = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    robots.expect_request("/cgi-bin/webhook/send").respond_with_handler(refuse)
+    robots.start()
+    base = robots.url_for("/").rstrip("/")
 
     def attempt(n: int) -> tuple[int, str]:
         return n, send(f"wecombot://KEY{n}?base={base}", MESSAGE).error
 
-    with ThreadPoolExecutor(8) as pool:
-        results = list(pool.map(attempt, [n % 16 for n in range(64)]))
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            results = list(pool.map(attempt, [n % 16 for n in range(64)]))
+    finally:
+        robots.stop()
     for n, error in results:
         assert f"errcode {93000 + n}" in error
         assert not any(f"errcode {93000 + other}" in error for other in range(16) if other != n), error
