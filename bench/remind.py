@@ -3,8 +3,9 @@
     python -m bench.remind [--tasks 20000] [--units 500] [--repeat 3]
 
 Planning: queue_reminders over the whole ledger (one digest per unit). Dispatch: the outbox sending those
-digests through Apprise, one connection per message as the outbox does, against a plain smtplib loop that
-sends the same messages over one connection (no outbox, no retries, no per-recipient failure record).
+digests (one pooled SMTP connection per batch), against a plain smtplib loop that sends the same messages over
+one connection (no outbox, no retries, no per-recipient failure record). `python -m bench.dispatch` measures
+dispatch alone.
 """
 
 from __future__ import annotations

@@ -160,8 +160,8 @@ class SmtpPool:
         recipients = addressing.recipients
         data = mime.as_bytes()
         reused = server in self._open
-        smtp = self._connection(server)
         try:
+            smtp = self._connection(server)
             code, answer = smtp.mail(addressing.sender[1])
             if reused and code == 421:  # the server ended a connection it had kept idle: nothing was sent
                 self._drop(server)

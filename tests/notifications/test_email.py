@@ -138,6 +138,14 @@ def test_a_connection_the_server_dropped_is_opened_again_and_the_message_sent_on
     assert len(set(mailbox.peers)) == 2
 
 
+def test_the_smtp_password_never_shows_in_what_could_be_logged():
+    from reformflow.notifications.channels.email import read_url
+
+    server, _ = read_url("mailtos://reform:s3cret-pass@smtp.example.gov.cn?to=police@example.gov.cn")
+    assert server.password == "s3cret-pass"
+    assert "s3cret-pass" not in repr(server) and "s3cret-pass" not in str(server)
+
+
 def test_a_server_that_is_down_fails_the_message_with_the_server_named():
     port = free_port()
     with Courier() as courier:
