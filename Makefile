@@ -50,6 +50,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python -m bench.suggest_eval
 	$(BIN)/python -m bench.remind
 	$(BIN)/python -m bench.remind --repeat 1 --database-url postgresql+psycopg://postgres@127.0.0.1/reformflow_bench
+	$(BIN)/python -m bench.dispatch
 	$(BIN)/python -m bench.bulletin
 	$(BIN)/python -m bench.orchestration
 

@@ -150,6 +150,7 @@ def _claim(message_id: int, *, session: Session) -> bool:
         update(Message)
         .where(Message.id == message_id, Message.state.in_((MessageState.QUEUED, MessageState.FAILED)))
         .values(state=MessageState.SENDING, updated_at=utcnow())
+        .execution_options(synchronize_session=False)  # nothing of it is loaded yet in this session
     )
     return result.rowcount == 1
 

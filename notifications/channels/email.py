@@ -14,8 +14,13 @@ import mimetypes
 import smtplib
 import ssl
 from dataclasses import dataclass, field
-from email.message import EmailMessage
-from email.policy import SMTP
+from email import encoders
+from email.header import Header
+from email.message import Message
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import compat32
 from email.utils import formataddr, formatdate, make_msgid
 from functools import lru_cache
 from pathlib import Path
@@ -29,6 +34,7 @@ from apprise.plugins.email import NotifyEmail
 from reformflow.notifications.message import OutgoingMessage
 
 SCHEMES = ("mailto", "mailtos")
+WIRE = compat32.clone(linesep="\r\n")  # SMTP wants CRLF; smtplib does not fix the line ends of bytes
 TIMEOUT = 30  # seconds for any one exchange with the server; a hung server fails the message, not the batch
 
 
@@ -95,38 +101,43 @@ def html_to_text(html: str) -> str:
     return html_text.extract_text(tree) + "\n"
 
 
-def build(message: OutgoingMessage, addressing: Addressing, host: str) -> EmailMessage:
-    """The MIME message, built once: text and HTML alternatives, then the attachments by path."""
-    mime = EmailMessage(policy=SMTP)
-    mime["From"] = formataddr(addressing.sender)
-    mime["To"] = ", ".join(formataddr(pair) for pair in addressing.to)
-    if addressing.cc:
-        mime["Cc"] = ", ".join(addressing.cc)
-    if addressing.reply_to:
-        mime["Reply-To"] = ", ".join(addressing.reply_to)
-    mime["Subject"] = message.subject
-    mime["Date"] = formatdate(localtime=True)
-    mime["Message-ID"] = make_msgid(domain=host or None)
-    for name, value in addressing.headers:
-        mime[name] = value
+def build(message: OutgoingMessage, addressing: Addressing, host: str) -> Message:
+    """The MIME message, built once: text and HTML alternatives, then the attachments by path. The classic
+    `email.mime` classes, not `EmailMessage`: its header folding took half the time of a send on Chinese
+    subjects, where `Header` encodes them at once."""
     if message.format == "html":
         html, text = message.body, html_to_text(message.body)
     else:  # Markdown written for chat, sent by e-mail: its tables become HTML tables
         html, text = markdown.markdown(message.body, extensions=["tables"]), message.body
-    mime.set_content(text, charset="utf-8")
-    mime.add_alternative(html, subtype="html", charset="utf-8")
-    for attachment in message.attachments:
-        mime.add_attachment(*_read_attachment(Path(attachment)), filename=Path(attachment).name)
+    mime: Message = MIMEMultipart("alternative", _subparts=[MIMEText(text, "plain", "utf-8"),
+                                                             MIMEText(html, "html", "utf-8")])
+    if message.attachments:
+        mime = MIMEMultipart("mixed", _subparts=[mime, *(_attachment(Path(a)) for a in message.attachments)])
+    mime["From"] = formataddr(addressing.sender, charset="utf-8")
+    mime["To"] = ", ".join(formataddr(pair, charset="utf-8") for pair in addressing.to)
+    if addressing.cc:
+        mime["Cc"] = ", ".join(addressing.cc)
+    if addressing.reply_to:
+        mime["Reply-To"] = ", ".join(addressing.reply_to)
+    mime["Subject"] = Header(message.subject, "utf-8")
+    mime["Date"] = formatdate(localtime=True)
+    mime["Message-ID"] = make_msgid(domain=host or None)
+    for name, value in addressing.headers:
+        mime[name] = Header(value, "utf-8")
     return mime
 
 
-def _read_attachment(path: Path) -> tuple[bytes, str, str]:
+def _attachment(path: Path) -> MIMEBase:
     try:
         content = path.read_bytes()
     except OSError as exc:
         raise EmailError(f"附件无法读取：{path.name}（{exc.strerror}）") from exc
     maintype, _, subtype = (mimetypes.guess_type(path.name)[0] or "application/octet-stream").partition("/")
-    return content, maintype, subtype
+    part = MIMEBase(maintype, subtype)
+    part.set_payload(content)
+    encoders.encode_base64(part)
+    part.add_header("Content-Disposition", "attachment", filename=path.name)
+    return part
 
 
 @lru_cache(maxsize=2)
@@ -154,11 +165,11 @@ class SmtpPool:
         for server in list(self._open):
             self._drop(server, polite=True)
 
-    def send(self, server: Server, addressing: Addressing, mime: EmailMessage) -> list[str]:
+    def send(self, server: Server, addressing: Addressing, mime: Message) -> list[str]:
         """Send one message as one SMTP transaction. Returns the addresses the server refused while taking
         the message for the others; raises EmailError when nobody got it."""
         recipients = addressing.recipients
-        data = mime.as_bytes()
+        data = mime.as_bytes(policy=WIRE)
         reused = server in self._open
         try:
             smtp = self._connection(server)
