@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test layers lint serve bench clean system-deps test-deps fandol-fonts screenshots
+.PHONY: demo test layers lint serve bench clean system-deps test-deps fandol-fonts screenshots mutants
 
 # Debian packages, installed only when missing: CJK fonts for the bulletin's charts and Word notice,
 # LibreOffice's Writer (no GUI) to convert .doc/.wps documents, Tesseract with its simplified-Chinese data to OCR
@@ -71,6 +71,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python -m bench.plan --repeat 1 --database-url $(BENCH_DATABASE_URL)
 	$(BIN)/python -m bench.plan --repeat 1 --scaling 2000,20000,100000
 	$(BIN)/python -m bench.assign
+	$(BIN)/python -m bench.dispatch
 	$(BIN)/python -m bench.bulletin
 	$(BIN)/python -m bench.bulletin --repeat 1 --database-url $(BENCH_DATABASE_URL)
 	$(BIN)/python -m bench.remind
@@ -83,6 +84,11 @@ bench: $(BIN)/.installed
 # under docs/screenshots/, from the demo ledger built in a temporary data directory.
 screenshots: $(BIN)/.installed test-deps
 	$(BIN)/python -m tools.screenshots
+
+# The mutation check of the delivery code: each listed break, applied to a temporary copy, must be caught by
+# tests/notifications and tests/faults; prints the score (tests/faults/mutants.py).
+mutants: $(BIN)/.installed
+	$(BIN)/python -m tests.faults.mutants
 
 serve: $(BIN)/.installed
 	$(BIN)/reformflow serve

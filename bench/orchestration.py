@@ -53,8 +53,9 @@ def queue(messages: int) -> list[int]:
 
 @task(name="send-one", cache_policy=NO_CACHE)
 def send_one(message_id: int) -> int:
-    return len(dispatch([message_id], transaction=partial(db.transaction, settings.office), max_attempts=3,
-                        sender=sender(settings.office)).sent)
+    with sender(settings.office) as courier:
+        return len(dispatch([message_id], transaction=partial(db.transaction, settings.office), max_attempts=3,
+                            sender=courier).sent)
 
 
 @flow(name="bench-per-message")
@@ -70,8 +71,9 @@ def batched(ids: list[int], size: int = BATCH_SIZE) -> int:
 
 def without_prefect(ids: list[int]) -> int:
     """The baseline: the same dispatch, in one loop, no flow, no task runs, no events."""
-    return len(dispatch(ids, transaction=partial(db.transaction, settings.office), max_attempts=3,
-                        sender=sender(settings.office)).sent)
+    with sender(settings.office) as courier:
+        return len(dispatch(ids, transaction=partial(db.transaction, settings.office), max_attempts=3,
+                            sender=courier).sent)
 
 
 def timed(run, messages: int) -> float:

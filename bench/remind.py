@@ -3,8 +3,9 @@
     python -m bench.remind [--tasks 20000] [--units 500] [--repeat 3]
 
 Planning: queue_reminders over the whole ledger (one digest per unit). Dispatch: the outbox sending those
-digests through Apprise, one connection per message as the outbox does, against a plain smtplib loop that
-sends the same messages over one connection (no outbox, no retries, no per-recipient failure record).
+digests (one pooled SMTP connection per batch), against a plain smtplib loop that sends the same messages over
+one connection (no outbox, no retries, no per-recipient failure record). `python -m bench.dispatch` measures
+dispatch alone.
 """
 
 from __future__ import annotations
@@ -126,8 +127,9 @@ def parallel_dispatch(ids: list[int], workers: int) -> int:
     batches = [ids[n:n + 50] for n in range(0, len(ids), 50)]
 
     def run(batch: list[int]) -> int:
-        return len(dispatch(batch, transaction=partial(db.transaction, settings.office), max_attempts=3,
-                            sender=sender(settings.office)).sent)
+        with sender(settings.office) as courier:
+            return len(dispatch(batch, transaction=partial(db.transaction, settings.office), max_attempts=3,
+                                sender=courier).sent)
 
     with ThreadPoolExecutor(workers) as pool:
         return sum(pool.map(run, batches))

@@ -24,8 +24,9 @@ BATCH_SIZE = 50
 def deliver_batch(office: str, message_ids: list[int]) -> DispatchReport:
     """Send one batch of the office's outbox; each message is committed on its own, so a crash loses at most the
     one in flight."""
-    report = dispatch(message_ids, transaction=partial(db.transaction, office),
-                      max_attempts=settings.max_send_attempts, sender=sender(office))
+    with sender(office) as courier:  # one SMTP connection per mail server for the whole batch
+        report = dispatch(message_ids, transaction=partial(db.transaction, office),
+                          max_attempts=settings.max_send_attempts, sender=courier)
     with db.transaction(office) as session:
         _announce(report.sent, session=session)
     return report

@@ -8,7 +8,6 @@ The flows, the CLI and the web app build these here from the settings and the of
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import partial
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -20,7 +19,7 @@ from reformflow.supervision.reminders.plan import ReminderPolicy
 from reformflow.supervision.reports.links import ReportLinks
 
 if TYPE_CHECKING:
-    from reformflow.notifications.send import Sender
+    from reformflow.notifications.send import Courier
 
 
 def office_now() -> datetime:
@@ -68,8 +67,9 @@ def public_base_url(office: str) -> str | None:
     return settings.public_base_url.replace("{office}", office) if settings.public_base_url else None
 
 
-def sender(office: str) -> Sender:
-    """Sends one message; the local outbox writes under the office's data folder."""
-    from reformflow.notifications.send import send  # Apprise and the HTTP clients: only for what sends
+def sender(office: str) -> Courier:
+    """Sends a batch's messages (use it in a `with` block: it keeps SMTP connections open until the block
+    ends); the local outbox writes under the office's data folder."""
+    from reformflow.notifications.send import Courier  # Apprise and the HTTP clients: only for what sends
 
-    return partial(send, outbox_dir=get_office(office).outbox_dir)
+    return Courier(outbox_dir=get_office(office).outbox_dir)

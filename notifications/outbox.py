@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from reformflow.core.calendar import OfficeHours
-from reformflow.models import Channel, Contact, Message, MessageState, Unit, utcnow
+from reformflow.models import Channel, Contact, Message, MessageState, Unit, take_lock, utcnow
 from reformflow.notifications.message import OutgoingMessage
 
 if TYPE_CHECKING:  # the senders bring Apprise and HTTP clients: imported where messages are sent
@@ -84,14 +84,21 @@ RATE_WINDOW = timedelta(seconds=60)
 
 
 def _rate_limited_until(message: Message, *, session: Session) -> datetime | None:
+    """When the robot may take this (claimed) message, or None for now. The check and the claim are one
+    reservation: the robot's lock serialises concurrent batches, and messages claimed by another batch and
+    still on the wire count as sent, so two batches never both take the robot's last slot."""
     limit = RATE_LIMITS.get(message.channel)
     if limit is None:
         return None
+    take_lock(f"robot:{message.unit_id}:{message.channel}", session=session)
     since = utcnow() - RATE_WINDOW
-    recent = list(session.exec(select(Message.sent_at).where(
-        Message.unit_id == message.unit_id, Message.channel == message.channel, Message.state == MessageState.SENT,
-        Message.sent_at > since).order_by(Message.sent_at)))
-    return recent[-limit] + RATE_WINDOW if len(recent) >= limit else None
+    same_robot = (Message.unit_id == message.unit_id, Message.channel == message.channel, Message.id != message.id)
+    sent = list(session.exec(select(Message.sent_at).where(
+        *same_robot, Message.state == MessageState.SENT, Message.sent_at > since)))
+    in_flight = list(session.exec(select(Message.id).where(
+        *same_robot, Message.state == MessageState.SENDING, Message.updated_at > utcnow() - STALE_CLAIM)))
+    taken = sorted(sent + [utcnow()] * len(in_flight))  # on the wire: as if sent now, to be safe
+    return taken[-limit] + RATE_WINDOW if len(taken) >= limit else None
 
 
 # Channels where sending the same message twice does no harm: the local outbox writes the same file again.
@@ -129,15 +136,17 @@ def settle_stale_claims(*, session: Session) -> list[int]:
         if message.channel in IDEMPOTENT_CHANNELS:
             message.state = MessageState.QUEUED
         else:
-            message.state, message.last_error = MessageState.IN_DOUBT, IN_DOUBT
+            message.state, message.last_error = MessageState.IN_DOUBT, in_doubt_hint(message.id)
             doubtful.append(message.id)
         message.updated_at = utcnow()
         session.add(message)
     return doubtful
 
 
-IN_DOUBT = ("the sender stopped while sending: it may or may not have arrived. Check with the recipient, then "
-            "`reformflow outbox requeue ID` to send it again")
+def in_doubt_hint(message_id: int) -> str:
+    """What the office reads on a message whose sender stopped mid-send, with the command that re-sends it."""
+    return (f"发送过程中发送进程中断，这条消息可能已送达，也可能没有送达。请先与收件单位核实；确需重发的，运行 "
+            f"`reformflow outbox requeue {message_id}`。")
 
 
 def _claim(message_id: int, *, session: Session) -> bool:
@@ -146,6 +155,7 @@ def _claim(message_id: int, *, session: Session) -> bool:
         update(Message)
         .where(Message.id == message_id, Message.state.in_((MessageState.QUEUED, MessageState.FAILED)))
         .values(state=MessageState.SENDING, updated_at=utcnow())
+        .execution_options(synchronize_session=False)  # nothing of it is loaded yet in this session
     )
     return result.rowcount == 1
 
@@ -160,30 +170,39 @@ UnitOfWork = Callable[[], AbstractContextManager[Session]]
 
 def dispatch(message_ids: list[int], *, transaction: UnitOfWork, max_attempts: int, sender: Sender
              ) -> DispatchReport:
-    """Send the given messages. The claim and the outcome of each message are transactions of their own (opened
-    with `transaction`), and no transaction is open while a message is on the wire, so a crash loses at most the
-    one in flight and a slow mail server holds no lock."""
-    from reformflow.notifications.send import Delivery
-
+    """Send the given messages. Each is claimed, and its outcome recorded, in transactions opened with
+    `transaction`, none of them open while a message is on the wire: a crash loses at most the one in flight
+    and a slow mail server holds no lock. A message's outcome is committed together with the claim of the
+    next one — always before that one goes on the wire — so a message costs one commit (one fsync), not two."""
     report = DispatchReport()
+    outcome: tuple[int, Delivery] | None = None
     for message_id in message_ids:
         with transaction() as session:
+            if outcome is not None:
+                _record(*outcome, max_attempts, report, session=session)
+                outcome = None
             claimed = _claim_and_read(message_id, report, session=session)
-        if claimed is None:
-            continue
-        url, outgoing = claimed
-        delivery = sender(url, outgoing) if url else Delivery(False, "no contact on this channel for this unit")
+        if claimed is not None:
+            outcome = (message_id, _send_guarded(sender, *claimed))
+    if outcome is not None:
         with transaction() as session:
-            message = session.get(Message, message_id)
-            _record(message, delivery, max_attempts)
-            session.add(message)
-        if delivery.ok:
-            report.sent.append(message_id)
-        elif message.state == MessageState.DEAD:
-            report.dead.append((message_id, delivery.error or ""))
-        else:
-            report.failed.append((message_id, delivery.error or ""))
+            _record(*outcome, max_attempts, report, session=session)
     return report
+
+
+def _send_guarded(sender: Sender, url: str | None, outgoing: OutgoingMessage) -> Delivery:
+    """The sender's verdict; an exception from it fails this message only, and the batch goes on. (A process
+    being stopped — SystemExit, KeyboardInterrupt — is not a failure of the message: it stays claimed and is
+    settled as in doubt.) The text is the exception's type only: a sender that raised may not have scrubbed
+    its message of secrets."""
+    from reformflow.notifications.send import Delivery  # with the senders: not loaded by read-only commands
+
+    if not url:
+        return Delivery(False, "no contact on this channel for this unit")
+    try:
+        return sender(url, outgoing)
+    except Exception as exc:
+        return Delivery(False, f"sending failed with {type(exc).__name__}")
 
 
 def _claim_and_read(message_id: int, report: DispatchReport, *, session: Session
@@ -191,8 +210,7 @@ def _claim_and_read(message_id: int, report: DispatchReport, *, session: Session
     """Claim the message and read what to send, or None when it is not ours to send now."""
     if not _claim(message_id, session=session):
         return None
-    message = session.get(Message, message_id)
-    session.refresh(message)
+    message = session.get(Message, message_id)  # a new session: read after the claim, never from a cache
     wait_until = _rate_limited_until(message, session=session)
     if wait_until is not None:
         message.state, message.next_attempt_at, message.updated_at = MessageState.QUEUED, wait_until, utcnow()
@@ -203,26 +221,34 @@ def _claim_and_read(message_id: int, report: DispatchReport, *, session: Session
     return _contact_url(message, session=session), outgoing
 
 
-def _record(message: Message, delivery: Delivery, max_attempts: int) -> None:
+def _record(message_id: int, delivery: Delivery, max_attempts: int, report: DispatchReport, *,
+            session: Session) -> None:
+    message = session.get(Message, message_id)
     now = utcnow()
     message.attempts += 1
     message.updated_at = now
     if delivery.ok:
-        message.state, message.sent_at, message.last_error = MessageState.SENT, now, None
-        return
-    message.last_error = delivery.error
-    if message.attempts >= max_attempts:
-        message.state = MessageState.DEAD
+        message.state, message.sent_at, message.last_error = MessageState.SENT, now, delivery.error
+        report.sent.append(message_id)
+    elif message.attempts >= max_attempts:
+        message.state, message.last_error = MessageState.DEAD, delivery.error
+        report.dead.append((message_id, delivery.error or ""))
     else:
-        message.state = MessageState.FAILED
+        message.state, message.last_error = MessageState.FAILED, delivery.error
         message.next_attempt_at = now + timedelta(minutes=2 ** message.attempts)
+        report.failed.append((message_id, delivery.error or ""))
+    session.add(message)
+
+
+REQUEUEABLE = (MessageState.DEAD, MessageState.IN_DOUBT)
 
 
 def requeue(*, session: Session, state: str = MessageState.DEAD, ids: list[int] | None = None) -> int:
-    """The office sends dead or in-doubt messages again (after fixing a contact, or checking with the unit)."""
-    query = select(Message).where(Message.state == state)
-    if ids:
-        query = query.where(Message.id.in_(ids))
+    """The office sends dead or in-doubt messages again (after fixing a contact, or checking with the unit):
+    the given ids when they are dead or in doubt, else every message in `state`."""
+    query = select(Message)
+    query = query.where(Message.id.in_(ids), Message.state.in_(REQUEUEABLE)) if ids else query.where(
+        Message.state == state)
     messages = list(session.exec(query))
     for message in messages:
         message.state, message.attempts, message.next_attempt_at = MessageState.QUEUED, 0, utcnow()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from typing import NamedTuple
 
 SECRET_REFERENCE = re.compile(r"\$\{((?:secret:[a-z0-9-]+)|[A-Z0-9_]+)\}")
 
@@ -16,24 +17,40 @@ class SecretError(ValueError):
     """A contact URL names a secret that is not there; the message names it (never its value)."""
 
 
-def expand_secrets(url: str) -> str:
+class Expanded(NamedTuple):
+    url: str  # the URL to send with: never stored or shown
+    secrets: tuple[str, ...]  # the values put in, so that any text about the send can be scrubbed of them
+
+
+def expand(url: str) -> Expanded:
     """Put `${NAME}` values from the environment, or `${secret:block}` values from Prefect Secret blocks, into
-    a contact URL, right before sending. The expanded URL is never stored or shown."""
+    a contact URL, right before sending, and say which values went in."""
+    values: list[str] = []
+
     def value(match: re.Match) -> str:
         name = match.group(1)
         if name.startswith("secret:"):
-            return _secret_block(name.removeprefix("secret:"))
-        if name not in os.environ:
+            found = _secret_block(name.removeprefix("secret:"))
+        elif name not in os.environ:
             raise SecretError(f"contact URL needs the environment variable {name}, which is not set")
-        return os.environ[name]
+        else:
+            found = os.environ[name]
+        if found:
+            values.append(found)
+        return found
 
-    return SECRET_REFERENCE.sub(value, url)
+    return Expanded(SECRET_REFERENCE.sub(value, url), tuple(values))
+
+
+def expand_secrets(url: str) -> str:
+    """The contact URL with its secrets put in."""
+    return expand(url).url
 
 
 def _secret_block(name: str) -> str:
     from prefect.blocks.system import Secret
 
     try:
-        return Secret.load(name).get()
+        return str(Secret.load(name).get())
     except ValueError as exc:
         raise SecretError(f"contact URL needs the Prefect Secret block '{name}', which does not exist") from exc

@@ -115,8 +115,12 @@ def make_token(unit_slug: str, period: str) -> str:
 def deliver(message_ids: list[int], *, session: Session, max_attempts: int = 3, sender=None) -> DispatchReport:
     """Commit what the test wrote, then dispatch as the flows do: each message in transactions of its own."""
     session.commit()
-    report = dispatch(message_ids, transaction=partial(db.transaction, settings.office), max_attempts=max_attempts,
-                      sender=sender or office_sender(settings.office))
+    transaction = partial(db.transaction, settings.office)
+    if sender is not None:
+        report = dispatch(message_ids, transaction=transaction, max_attempts=max_attempts, sender=sender)
+    else:
+        with office_sender(settings.office) as courier:
+            report = dispatch(message_ids, transaction=transaction, max_attempts=max_attempts, sender=courier)
     session.expire_all()
     return report
 

@@ -302,8 +302,9 @@ def outbox_list(state: Annotated[str | None,
 
 
 @outbox_app.command("requeue")
-def outbox_requeue(ids: Annotated[list[int] | None, typer.Argument(help="Message ids (default: all).")] = None,
-                   state: Annotated[str, typer.Option(help="dead or in_doubt")] = "dead"):
+def outbox_requeue(ids: Annotated[list[int] | None, typer.Argument(
+        help="Message ids, dead or in doubt (default: every message in --state).")] = None,
+                   state: Annotated[str, typer.Option(help="Without ids: dead or in_doubt.")] = "dead"):
     """Send dead or in-doubt messages again (after fixing a contact, or checking with the unit)."""
     from reformflow.core import db
     from reformflow.notifications.outbox import requeue
@@ -311,7 +312,22 @@ def outbox_requeue(ids: Annotated[list[int] | None, typer.Argument(help="Message
     if state not in ("dead", "in_doubt"):
         fail("--state is dead or in_doubt")
     with db.transaction(settings.office) as session:
-        typer.echo(f"{requeue(session=session, state=state, ids=ids)} {state} messages queued again")
+        count = requeue(session=session, state=state, ids=ids)
+    if ids and count < len(set(ids)):
+        fail(f"{count} of {len(set(ids))} messages queued again; the others are not dead or in doubt "
+             "(reformflow outbox list)")
+    typer.echo(f"{count} messages queued again" if ids else f"{count} {state} messages queued again")
+
+
+@app.command()
+def migrate(every: Annotated[bool, typer.Option("--all-offices", help="Every office of the offices file.")] = False):
+    """Bring the office's ledger schema up to date (Alembic migrations), once, before the workers start; with
+    `--all-offices`, every office's."""
+    from reformflow.core import db
+    from reformflow.core.offices import all_offices
+
+    for office in (list(all_offices()) if every else [settings.office]):
+        typer.echo(f"{office}: ledger schema at revision {db.migrate_database(office)}")
 
 
 def main() -> None:

@@ -15,7 +15,7 @@ def run(*args, cwd, stdin="", env=None):
 
 
 def test_the_first_admin_is_created_with_a_hashed_password(tmp_path, data_dir, session):
-    env = {**os.environ, "REFORMFLOW_DATA_DIR": str(data_dir)}
+    env = {**os.environ, "REFORMFLOW_DATA_DIR": str(data_dir.parent)}
     result = run("users", "add", "zhang", "--role", "admin", "--display-name", "张主任", "--password-stdin",
                  cwd=tmp_path, stdin="a-long-passphrase\n", env=env)
     assert result.returncode == 0, result.stderr

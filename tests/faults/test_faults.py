@@ -118,7 +118,8 @@ CHILD = textwrap.dedent("""
     from reformflow.notifications.outbox import dispatch, due_message_ids
     with db.transaction("shenzhen") as session:
         ids = due_message_ids(session=session)
-    dispatch(ids, transaction=partial(db.transaction, "shenzhen"), max_attempts=3, sender=sender("shenzhen"))
+    with sender("shenzhen") as courier:
+        dispatch(ids, transaction=partial(db.transaction, "shenzhen"), max_attempts=3, sender=courier)
 """)
 
 
@@ -182,3 +183,46 @@ def test_chat_robot_faults_are_retried_and_visible(session, tmp_path, httpserver
     session.commit()
     assert len(deliver(due_message_ids(session=session), session=session, max_attempts=3).sent) == 1
     assert len(httpserver.log) == 2
+
+
+def test_killed_after_the_server_accepted_before_recording_it(session, tmp_path, smtp_server, monkeypatch, data_dir):
+    """Fault: the SMTP server accepts the third message (250), then the sender is killed before it records
+    the fact (here: held on the ledger's write lock, then SIGKILL). The message did arrive; the outbox cannot
+    know it. It becomes `in_doubt` with the command that re-sends it, and no sweep sends it again on its own:
+    every recipient has exactly one copy."""
+    mailbox, port = smtp_server
+    original, ledger_lock = mailbox.handle_DATA, sqlite3.connect(data_dir / "reformflow.db", isolation_level=None,
+                                                                 check_same_thread=False)
+
+    async def accept_then_hold_the_ledger(server, session_, envelope):
+        answer = await original(server, session_, envelope)
+        if len(mailbox.messages) == 3:
+            ledger_lock.execute("BEGIN IMMEDIATE")  # the sender cannot record the 250 it is about to read
+        return answer
+
+    mailbox.handle_DATA = accept_then_hold_the_ledger
+    ids = build(session, tmp_path, port)
+    child = subprocess.Popen([sys.executable, "-c", CHILD],
+                             env={**os.environ, "REFORMFLOW_DATA_DIR": str(data_dir.parent)})
+    deadline = time.monotonic() + 60
+    while len(mailbox.messages) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1)  # the 250 is read; the sender waits on the lock to record it
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    ledger_lock.execute("ROLLBACK")
+    ledger_lock.close()
+    mailbox.handle_DATA = original
+    session.expire_all()
+    accepted = session.exec(select(Message).where(Message.state == "sending")).one()
+    assert states(session) == {"sent": 2, "sending": 1, "queued": 2} and len(mailbox.messages) == 3
+    monkeypatch.setattr(outbox, "STALE_CLAIM", timedelta(0))
+    assert settle_stale_claims(session=session) == [accepted.id]
+    for _ in range(2):  # later sweeps deliver the rest and leave the doubtful one to the office
+        deliver(due_message_ids(session=session), session=session, max_attempts=3)
+        settle_stale_claims(session=session)
+    session.refresh(accepted)
+    assert states(session) == {"sent": 4, "in_doubt": 1}
+    assert f"reformflow outbox requeue {accepted.id}" in accepted.last_error
+    recipients = [r for _, rcpt, _ in mailbox.messages for r in rcpt]
+    assert len(recipients) == len(ids) and sorted(recipients) == sorted(set(recipients))
