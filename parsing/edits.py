@@ -128,13 +128,13 @@ def _split(tasks: list[ExtractedTask], splits: dict[str, list[str]]) -> list[Ext
     result = []
     for task in tasks:
         parts = [p.strip() for p in splits.get(task.code, []) if p.strip()]
-        result += [replace(task, code=f"{task.code}.{i}", title=f"{task.title}{_numeral(i)}", text=part,
+        result += [replace(task, code=f"{task.code}.{i}", title=f"{task.title}{numeral(i)}", text=part,
                            lead_units=list(task.lead_units), co_units=list(task.co_units))
                    for i, part in enumerate(parts, 1)] or [task]
     return result
 
 
-def _numeral(n: int) -> str:
+def numeral(n: int) -> str:
     return f"（{NUMERALS[n - 1]}）" if n <= len(NUMERALS) else f"（{n}）"
 
 
