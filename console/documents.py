@@ -10,9 +10,11 @@ shows what it would add, change and remove, computed by `store_document` itself 
 
 from __future__ import annotations
 
+import copy
 import re
 import secrets
 import shutil
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -138,17 +140,18 @@ class _Invalid(Exception):
         self.errors = errors
 
 
-def _change(request: Request, token: str, form: dict[str, str], action: str, change) -> object:
+def _change(request: Request, token: str, form: dict[str, str], action: str,
+            change: Callable[[list[str], ExtractedDocument, DocumentEdits], str]):
     """The one way a staged document's edits change (correct, split, merge): `change(raw codes, the tasks as shown
     before corrections, edits)` alters the edits and returns the audit detail; nothing is saved unless the whole
     document still applies."""
     with console_request(request, admin=True, csrf=form.get("csrf", "")) as (session, viewer):
         path = _staged_file(viewer.office, token)
-        raw, edits = extract_file(path), read_edits(path)
+        raw, edits = extract_file(path), read_edits(path)  # extracted once: a scanned file costs OCR
         try:
             codes = [task.code for task in raw.tasks]
-            detail = change(codes, restructure(extract_file(path), edits), edits)
-            apply_edits(raw, edits)  # a merge or split the document cannot take is refused before it is saved
+            detail = change(codes, restructure(copy.deepcopy(raw), edits), edits)
+            apply_edits(copy.deepcopy(raw), edits)  # a merge or split the document cannot take: refused, unsaved
         except EditsError as exc:
             errors = {form.get("code", ""): str(exc)}
         except _Invalid as exc:
@@ -157,7 +160,8 @@ def _change(request: Request, token: str, form: dict[str, str], action: str, cha
             write_edits(path, edits)
             audit(viewer.user.name, action, path.name, detail, session=session)
             return RedirectResponse(f"/console/documents/staged/{token}?saved=1", status_code=303)
-        return _render(request, viewer, token, _read(path), viewer.office, errors=errors, status=400)
+        return _render(request, viewer, token, apply_sidecar_edits(raw, path), viewer.office, errors=errors,
+                       status=400)
 
 
 @router.post("/documents/staged/{token}/edit")
