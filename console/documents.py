@@ -1,4 +1,5 @@
-"""文件: upload a document, review its extracted tasks (with the reader's confidence), correct them, publish.
+"""文件: upload a document, review its extracted tasks (with the reader's confidence), correct, split or merge
+them, publish.
 
 An upload waits in a staging folder of its own; nothing enters the ledger until the office publishes it. Its
 corrections are kept beside the file (`parsing.edits`). Publishing puts the file and its corrections in the
@@ -9,9 +10,11 @@ shows what it would add, change and remove, computed by `store_document` itself 
 
 from __future__ import annotations
 
+import copy
 import re
 import secrets
 import shutil
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -30,10 +33,14 @@ from reformflow.models import Document, DocumentRevision
 from reformflow.parsing import ExtractedDocument, ExtractionError, extract_file
 from reformflow.parsing.edits import (
     DocumentEdits,
+    EditsError,
     TaskEdit,
+    apply_edits,
     apply_sidecar_edits,
     edits_path,
+    numeral,
     read_edits,
+    restructure,
     write_edits,
 )
 from reformflow.parsing.limits import LIMITS
@@ -126,28 +133,131 @@ async def _form_fields(request: Request) -> dict[str, str]:
     return {key: str(value) for key, value in (await request.form()).items() if isinstance(value, str)}
 
 
-@router.post("/documents/staged/{token}/edit")
-def edit(request: Request, token: str, form: Annotated[dict[str, str], Depends(_form_fields)]):
+class _Invalid(Exception):
+    """The office's change cannot be saved; the errors by task code."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+
+
+def _change(request: Request, token: str, form: dict[str, str], action: str,
+            change: Callable[[list[str], ExtractedDocument, DocumentEdits], str]):
+    """The one way a staged document's edits change (correct, split, merge): `change(raw codes, the tasks as shown
+    before corrections, edits)` alters the edits and returns the audit detail; nothing is saved unless the whole
+    document still applies."""
     with console_request(request, admin=True, csrf=form.get("csrf", "")) as (session, viewer):
         path = _staged_file(viewer.office, token)
-        raw = extract_file(path)
-        edits, errors = _check_edits(raw, form)
+        raw, edits = extract_file(path), read_edits(path)  # extracted once: a scanned file costs OCR
+        try:
+            codes = [task.code for task in raw.tasks]
+            detail = change(codes, restructure(copy.deepcopy(raw), edits), edits)
+            apply_edits(copy.deepcopy(raw), edits)  # a merge or split the document cannot take: refused, unsaved
+        except EditsError as exc:
+            errors = {form.get("code", ""): str(exc)}
+        except _Invalid as exc:
+            errors = exc.errors
+        else:
+            write_edits(path, edits)
+            audit(viewer.user.name, action, path.name, detail, session=session)
+            return RedirectResponse(f"/console/documents/staged/{token}?saved=1", status_code=303)
+        return _render(request, viewer, token, apply_sidecar_edits(raw, path), viewer.office, errors=errors,
+                       status=400)
+
+
+@router.post("/documents/staged/{token}/edit")
+def edit(request: Request, token: str, form: Annotated[dict[str, str], Depends(_form_fields)]):
+    def correct(_codes, shown: ExtractedDocument, edits: DocumentEdits) -> str:
+        corrected, errors = _check_edits(shown, form)
         if errors:
-            return _render(request, viewer, token, apply_sidecar_edits(raw, path), viewer.office, errors=errors,
-                           status=400)
-        write_edits(path, edits)
-        audit(viewer.user.name, "修改识别结果", path.name, f"修改 {len(edits.tasks)} 项任务", session=session)
-    return RedirectResponse(f"/console/documents/staged/{token}?saved=1", status_code=303)
+            raise _Invalid(errors)
+        edits.tasks = corrected.tasks
+        return f"修改 {len(edits.tasks)} 项任务"
+    return _change(request, token, form, "修改识别结果", correct)
+
+
+def _part(edits: DocumentEdits, code: str) -> tuple[str | None, int]:
+    """The task a shown code was split from and the part's number (`3.2` → 3, 2), or (None, 0)."""
+    whole, _, number = code.rpartition(".")
+    parts = [part for part in edits.splits.get(whole, []) if part.strip()]
+    return (whole, int(number)) if number.isdigit() and 1 <= int(number) <= len(parts) else (None, 0)
+
+
+def _drop_parts(edits: DocumentEdits, whole: str, first: int) -> None:
+    """Corrections of the parts renumbered by a change: they would land on another part."""
+    for code in [c for c in edits.tasks if c.startswith(f"{whole}.") and c[len(whole) + 1:].isdigit()]:
+        if int(code[len(whole) + 1:]) >= first:
+            del edits.tasks[code]
+
+
+@router.post("/documents/staged/{token}/split")
+def split(request: Request, token: str, form: Annotated[dict[str, str], Depends(_form_fields)]):
+    code = form.get("code", "")
+    # The office separates the parts with a blank line; a line of spaces counts as blank.
+    parts = [p.strip() for p in re.split(r"\n[ \t\u3000]*\n", form.get("text", "").replace("\r\n", "\n"))
+             if p.strip()]
+
+    def divide(_codes, shown: ExtractedDocument, edits: DocumentEdits) -> str:
+        if code not in {task.code for task in shown.tasks}:
+            raise EditsError(f"第{code}项不存在，无法拆分。")
+        if len(parts) < 2:
+            raise EditsError(f"第{code}项至少要拆分为两部分（各部分之间空一行）。")
+        whole, number = _part(edits, code)
+        if whole is None:  # a first split: the task's corrections go to each of its parts
+            edits.splits[code] = parts
+            if corrected := edits.tasks.pop(code, None):
+                for i in range(1, len(parts) + 1):
+                    edits.tasks[f"{code}.{i}"] = corrected.model_copy(update={"title": corrected.title + numeral(i)})
+        else:  # a part split again: the whole task's parts, renumbered
+            edits.splits[whole] = [p for p in edits.splits[whole] if p.strip()]
+            edits.splits[whole][number - 1:number] = parts
+            _drop_parts(edits, whole, number)
+        return f"第{code}项拆分为 {len(parts)} 项"
+    return _change(request, token, form, "拆分任务", divide)
+
+
+@router.post("/documents/staged/{token}/merge")
+def merge(request: Request, token: str, form: Annotated[dict[str, str], Depends(_form_fields)]):
+    code = form.get("code", "")
+
+    def join(codes: list[str], shown: ExtractedDocument, edits: DocumentEdits) -> str:
+        """Into the task shown above: two parts of one split become one part; two tasks, a merge."""
+        shown_codes = [task.code for task in shown.tasks]
+        if code not in shown_codes:
+            raise EditsError(f"第{code}项不存在，无法合并。")
+        if (i := shown_codes.index(code)) == 0:
+            raise EditsError(f"第{code}项是第一项，上面没有可并入的任务。")
+        above = shown_codes[i - 1]
+        (whole, number), (above_whole, _) = _part(edits, code), _part(edits, above)
+        if whole is not None and whole == above_whole:
+            parts = [p for p in edits.splits[whole] if p.strip()]
+            parts[number - 2:number] = ["\n".join(parts[number - 2:number])]
+            edits.splits[whole] = parts
+            _drop_parts(edits, whole, number if len(parts) > 1 else 1)
+            if len(parts) == 1:
+                del edits.splits[whole]
+        elif whole is not None or above_whole is not None:
+            raise EditsError(f"第{code}项：拆分出的部分只能与同一项拆分出的相邻部分合并。")
+        else:
+            merged = [*edits.merges.get(above, []), code, *edits.merges.pop(code, [])]
+            edits.merges[above] = sorted(merged, key=codes.index)
+            edits.tasks.pop(code, None)
+            if kept := edits.tasks.get(above):  # the office's units for the task above gain the merged task's
+                task = shown.tasks[i]
+                kept.lead_units = list(dict.fromkeys([*kept.lead_units, *task.lead_units]))
+                kept.co_units = [u for u in dict.fromkeys([*kept.co_units, *task.co_units]) if u not in kept.lead_units]
+        return f"第{code}项并入第{above}项"
+    return _change(request, token, form, "合并任务", join)
 
 
 def _units(value: str) -> list[str]:
     return [name.strip() for name in re.split(r"[、,，;；]", value) if name.strip()]
 
 
-def _check_edits(raw: ExtractedDocument, form: dict[str, str]) -> tuple[DocumentEdits, dict[str, str]]:
-    """The tasks the office changed, or the errors by task code (nothing is saved while any remains)."""
+def _check_edits(shown: ExtractedDocument, form: dict[str, str]) -> tuple[DocumentEdits, dict[str, str]]:
+    """The tasks the office changed (against the tasks as split and merged), or the errors by task code (nothing is
+    saved while any remains)."""
     edits, errors = DocumentEdits(), {}
-    for task in raw.tasks:
+    for task in shown.tasks:
         title = form.get(f"title:{task.code}", task.title).strip()
         deadline_text = form.get(f"deadline:{task.code}", task.deadline.isoformat() if task.deadline else "").strip()
         try:

@@ -92,3 +92,70 @@ def test_the_ingest_flows_parsing_step_applies_the_same_corrections(tmp_path):
     task = parse_document.fn(str(path)).tasks[2]  # the extract flow's task, as the ingest-document flow runs it
     assert (task.title, task.lead_units, task.deadline, task.deadline_kind) == ("建设联合验收平台", ["市税务局"], None,
                                                                                 None)
+
+
+def staged_token(client) -> str:
+    return re.search(r"staged/([0-9a-f]{32})", upload(client).url.path).group(1)
+
+
+def test_the_office_splits_and_merges_tasks_before_publishing(client, office):
+    log_in(client, "admin")
+    token = staged_token(client)
+    parts = "推行户籍业务网上办理。\r\n \r\n户籍业务全程网上办理，2020年6月底前完成。"  # a line of spaces is blank
+    split = client.post(f"/console/documents/staged/{token}/split",
+                        data={"csrf": csrf_of(client), "code": "1", "text": parts})
+    assert "修改已保存（尚未发布）" in split.text and 'id="task-1.2"' in split.text
+    merged = client.post(f"/console/documents/staged/{token}/merge", data={"csrf": csrf_of(client), "code": "3"})
+    assert "识别任务 3 项" in merged.text and 'id="task-3"' not in merged.text  # 1.1, 1.2 and 2 (with 3)
+    client.post(f"/console/documents/staged/{token}/publish", data={"csrf": csrf_of(client)})
+    office.expire_all()
+    document = office.exec(select(Document).where(Document.source == "plan2.txt")).one()
+    tasks = office.exec(select(Task).where(Task.document_id == document.id).order_by(Task.code)).all()
+    assert [(t.code, t.title, t.text) for t in tasks] == [
+        ("1.1", "推行户籍业务全程网上办理，2020年6月底前完成（一）", "推行户籍业务网上办理。"),
+        ("1.2", "推行户籍业务全程网上办理，2020年6月底前完成（二）", "户籍业务全程网上办理，2020年6月底前完成。"),
+        ("2", "实现电子证照跨部门互认，2020年9月底前完成",
+         "实现电子证照跨部门互认，2020年9月底前完成。（市税务局）\n建设联合验收信息平台，2020年12月底前完成。（市住建局）")]
+    units = {t.code: {(a.unit_id, a.role) for a in office.exec(select(Assignment).where(Assignment.task_id == t.id))}
+             for t in tasks}
+    police, tax, housing = (unit_named(office, name).id for name in ("市公安局", "市税务局", "市住建局"))
+    assert units == {"1.1": {(police, "lead"), (tax, "co")}, "1.2": {(police, "lead"), (tax, "co")},
+                     "2": {(tax, "lead"), (housing, "lead")}}
+    assert tasks[2].deadline == date(2020, 9, 30)  # the kept task's
+    actions = [e.action for e in office.exec(select(AuditEntry).order_by(AuditEntry.id))]
+    assert actions[-4:] == ["上传文件", "拆分任务", "合并任务", "发布文件"]
+
+
+def test_a_split_part_is_corrected_merged_back_and_bad_changes_are_named(client, office, data_dir):
+    log_in(client, "admin")
+    token = staged_token(client)
+    client.post(f"/console/documents/staged/{token}/split",
+                data={"csrf": csrf_of(client), "code": "2", "text": "甲。\n\n乙。\n\n丙。"})
+    corrected = client.post(f"/console/documents/staged/{token}/edit",
+                            data={"csrf": csrf_of(client), "title:2.3": "丙项", "lead:2.3": "市公安局"})
+    assert 'value="丙项"' in corrected.text
+    page = client.post(f"/console/documents/staged/{token}/merge", data={"csrf": csrf_of(client), "code": "2.2"})
+    assert 'id="task-2.3"' not in page.text and "甲。\n乙。" in page.text  # the parts that remain renumbered
+    bad = {"1": ("merge", {"code": "1"}, "第1项是第一项，上面没有可并入的任务。"),
+           "3": ("merge", {"code": "3"}, "第3项：拆分出的部分只能与同一项拆分出的相邻部分合并。"),
+           "9": ("split", {"code": "9", "text": "甲\n\n乙"}, "第9项不存在，无法拆分。"),
+           "2.1": ("split", {"code": "2.1", "text": "甲。乙。"}, "第2.1项至少要拆分为两部分（各部分之间空一行）。")}
+    before = (data_dir / "console-uploads" / token / "plan2.txt.edits.json").read_text()
+    for action, form, message in bad.values():
+        response = client.post(f"/console/documents/staged/{token}/{action}", data={"csrf": csrf_of(client), **form})
+        assert response.status_code == 400 and message in response.text
+    assert (data_dir / "console-uploads" / token / "plan2.txt.edits.json").read_text() == before  # nothing saved
+
+
+def test_only_an_admin_with_the_forms_csrf_splits_or_merges(client, office, data_dir):
+    log_in(client, "admin")
+    token = staged_token(client)
+    for action, form in (("split", {"code": "1", "text": "甲\n\n乙"}), ("merge", {"code": "2"})):
+        response = client.post(f"/console/documents/staged/{token}/{action}", data=form)
+        assert response.status_code == 403 and "表单已失效" in response.text
+    log_in(client, "staff")
+    assert "拆分" not in client.get(f"/console/documents/staged/{token}").text.split("</thead>")[0]
+    for action, form in (("split", {"code": "1", "text": "甲\n\n乙"}), ("merge", {"code": "2"})):
+        response = client.post(f"/console/documents/staged/{token}/{action}", data={"csrf": csrf_of(client), **form})
+        assert response.status_code == 403 and "没有这项权限" in response.text
+    assert not list((data_dir / "console-uploads" / token).glob("*.edits.json"))
