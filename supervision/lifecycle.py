@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, update
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from reformflow.models import (
@@ -37,18 +37,6 @@ OFFICE = "改革办"
 SYSTEM = "系统"
 # The stages in which units hear about a task (notices, reminders, chases) and see it on their page.
 OPEN_STAGES = (TaskStage.ASSIGNED, TaskStage.ACKNOWLEDGED, TaskStage.IN_PROGRESS, TaskStage.CLAIMED)
-
-
-def issued(document: Document) -> date:
-    """The day a document's tasks come into force: its issue date, or, when it states none, the day it was loaded
-    (the office loaded it because it applies). Before that day no unit is told, reminded or chased about its
-    tasks and the bulletin does not count them."""
-    return document.issued_on or document.imported_at.date()
-
-
-def in_force(as_of: date):
-    """`issued(document) <= as_of`, as a SQL condition on Document."""
-    return func.coalesce(Document.issued_on, func.date(Document.imported_at)) <= as_of
 
 
 class TransitionError(ValueError):

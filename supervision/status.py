@@ -1,5 +1,6 @@
-"""What the office reads, defined once: a task's light, "reported", "overdue", 未报送单位. The bulletin prints
-these definitions beside its numbers, and reminders, review and the bulletin all compute them here.
+"""What the office reads, defined once: a document in force, a task's light, "reported", "overdue", 未报送单位.
+The bulletin prints these definitions beside its numbers, and reminders, review and the bulletin all compute them
+here.
 """
 
 from __future__ import annotations
@@ -9,9 +10,23 @@ from datetime import date
 from enum import StrEnum
 from typing import Protocol
 
+from sqlalchemy import func
+
 from reformflow.core.calendar import WorkingCalendar
-from reformflow.models import TaskStage, TaskStatus
+from reformflow.models import Document, TaskStage, TaskStatus
 from reformflow.supervision.lifecycle import due_on
+
+
+def issued(document: Document) -> date:
+    """The day a document's tasks come into force: its issue date, or, when it states none, the day it was loaded
+    (the office loaded it because it applies). Before that day no unit is told, reminded or chased about its
+    tasks and the bulletin does not count them."""
+    return document.issued_on or document.imported_at.date()
+
+
+def in_force(as_of: date):
+    """`issued(document) <= as_of`, as a SQL condition on Document."""
+    return func.coalesce(Document.issued_on, func.date(Document.imported_at)) <= as_of
 
 
 class Light(StrEnum):

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from reformflow.cli.demo import demo
 from reformflow.cli.disputes import app as disputes_app
 from reformflow.cli.output import fail
 from reformflow.cli.reports import app as reports_app
@@ -37,6 +38,7 @@ app.add_typer(disputes_app, name="disputes")
 app.add_typer(tasks_app, name="tasks")
 app.add_typer(users_app, name="users")
 app.add_typer(outbox_app, name="outbox")
+app.command()(demo)
 
 
 
@@ -52,7 +54,6 @@ def choose_office(office: Annotated[str | None, typer.Option(
         fail(str(exc))
 
 
-DEMO_AS_OF = date(2020, 6, 23)
 AsOf = Annotated[str | None, typer.Option(help="The date to act as of, YYYY-MM-DD (default: today).")]
 
 
@@ -227,50 +228,6 @@ def cycle(documents: Annotated[list[Path], typer.Argument(help="Documents of the
     result = supervision_cycle([str(d) for d in documents], _date(as_of), str(reports) if reports else None,
                                office=settings.office)
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
-
-
-# The sample documents and the offices they belong to. Shenzhen runs a cycle in each document's own period:
-# June 2020 on its 2020 key-task list (with the sample reports), then September 2022 on its 2022 plan, whose
-# first reports are due that month. The other cities load theirs into ledgers of their own.
-DEMO_CYCLES = [("shenzhen", "002_21bdac3652985b47.txt", "2020-06-23", "reports-2020-06.csv"),
-               ("shenzhen", "000_b03c00c579b17cff.txt", "2022-09-23", None)]
-DEMO_OFFICES = [("guangzhou-haizhu", "001_c110c19f1d91e6ad.txt"), ("xiamen", "003_12a697f4b0b63fff.txt"),
-                ("chengdu-gaoxin", "004_a73908009c716ec1.txt")]
-
-
-@app.command()
-def demo():
-    """The sample offices on their own documents, messages to the local outbox: the Shenzhen reform office's
-    June 2020 cycle on its 2020 task list with the sample reports, and its September 2022 cycle on the 2022
-    plan; the Guangzhou Haizhu, Xiamen and Chengdu Gaoxin offices each with its own ledger and directory."""
-    from reformflow.core.offices import get_office
-    from reformflow.flows.assign import assign_flow
-    from reformflow.flows.cycle import supervision_cycle
-    from reformflow.flows.extract import extract_flow
-
-    for office, document, as_of, reports in DEMO_CYCLES:
-        result = supervision_cycle([str(SAMPLES / "documents" / document)], _date(as_of),
-                                   str(SAMPLES / reports) if reports else None, office=office)
-        _print_cycle(get_office(office).name, result)
-    for office, document in DEMO_OFFICES:
-        (extracted,) = extract_flow([str(SAMPLES / "documents" / document)], office)
-        assigned = assign_flow(office)
-        tasks = len(extracted.added) + len(extracted.changed) + extracted.unchanged
-        typer.echo(f"\n{get_office(office).name}: {extracted.source}: {tasks} tasks in its own ledger, "
-                   f"{len(assigned.tasks_without_units)} waiting for the office to name their units.")
-    outbox = get_office("shenzhen").outbox_dir.resolve()
-    files = sorted(outbox.rglob("*.md")) if outbox.exists() else []
-    typer.echo(f"\nOutbox of 深圳市: {outbox} ({len(files)} messages; one folder per unit)")
-
-
-def _print_cycle(office_name: str, result: dict) -> None:
-    bulletin = json.loads(Path(result["bulletin"]["json"]).read_text(encoding="utf-8"))
-    typer.echo(f"\nReformFlow demo, {office_name} {bulletin['period_label']}: {result['tasks']} tasks of the document, "
-               f"{result['units_to_review']} unit mentions to review.")
-    typer.echo(f"月度通报：{bulletin['headline']}")
-    for label, key in [("HTML", "html"), ("Markdown", "markdown"), ("JSON", "json"), ("Word", "docx"), ("PDF", "pdf")]:
-        if result["bulletin"].get(key):
-            typer.echo(f"  {label + ':':<9} {Path(result['bulletin'][key]).resolve()}")
 
 
 @app.command()

@@ -20,7 +20,6 @@ from sqlmodel import Session
 from reformflow.core.calendar import WorkingCalendar
 from reformflow.models import Assignment, Document, Review, Role, StatusReport, Task, TaskStage, TaskStatus, Unit
 from reformflow.supervision.bulletin.areas import canonical_areas
-from reformflow.supervision.lifecycle import issued
 from reformflow.supervision.status import (
     COUNTED_ONCE,
     DEFINITIONS,
@@ -28,6 +27,7 @@ from reformflow.supervision.status import (
     REPORTED,
     UNITS_NOT_REPORTED,
     Light,
+    issued,
     judge,
 )
 

@@ -19,7 +19,8 @@ from sqlmodel import Session
 from reformflow.core.calendar import WorkingCalendar
 from reformflow.models import Assignment, Document, ReminderLog, Task, Unit, utcnow
 from reformflow.models.bulk import insert_rows
-from reformflow.supervision.lifecycle import OPEN_STAGES, in_force
+from reformflow.supervision.lifecycle import OPEN_STAGES
+from reformflow.supervision.status import in_force
 
 
 @dataclass(frozen=True)

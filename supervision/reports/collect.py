@@ -27,10 +27,11 @@ from reformflow.models import (
     take_lock,
 )
 from reformflow.notifications.outbox import enqueue_rendered, unit_channels
-from reformflow.supervision.lifecycle import OPEN_STAGES, in_force, on_report
+from reformflow.supervision.lifecycle import OPEN_STAGES, on_report
 from reformflow.supervision.reports.files import COLUMN_LABELS, ReportFileError, read_rows
 from reformflow.supervision.reports.links import ReportLinks
 from reformflow.supervision.reports.periods import report_cutoff
+from reformflow.supervision.status import in_force
 from reformflow.supervision.units.directory import Directory
 
 _STATUS_BY_WORD = {**{key: key for key in STATUS_LABELS}, **{label: key for key, label in STATUS_LABELS.items()}}

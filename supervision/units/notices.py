@@ -14,8 +14,9 @@ from sqlmodel import Session, select
 from reformflow.core.calendar import WorkingCalendar
 from reformflow.models import Assignment, Document, MessageKind, ReminderLog, Task, Unit
 from reformflow.notifications.outbox import enqueue_rendered, unit_channels
-from reformflow.supervision.lifecycle import OPEN_STAGES, in_force
+from reformflow.supervision.lifecycle import OPEN_STAGES
 from reformflow.supervision.reports.links import ReportLinks
+from reformflow.supervision.status import in_force
 
 ACK_CHASED = "ack-chase"  # the ReminderLog rung that marks a (task, unit) chased for its acknowledgement
 
