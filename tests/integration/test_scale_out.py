@@ -151,7 +151,7 @@ def test_scheduled_run_once_trigger_once_batches_once(stack, tmp_path):
                                       None, session=session, evidence_dir=tmp_path / "var" / "shenzhen" / "evidence")
             session.commit()
         emit_submitted("shenzhen", report.id)
-        wait_for(lambda: runs_of(trigger_id, "COMPLETED"), 120, "the ingest-report trigger")
+        wait_for(lambda: runs_of(trigger_id, "COMPLETED"), 300, "the ingest-report trigger")  # a backstop
         time.sleep(5)
         assert len(runs_of(trigger_id)) == 1  # fired once
         with new_session() as session:
