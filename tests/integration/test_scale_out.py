@@ -14,6 +14,8 @@ import httpx
 import psycopg
 import pytest
 from playwright.sync_api import sync_playwright
+from prefect.events.clients import PrefectEventsClient
+from prefect.events.worker import EventsWorker
 from prefect.schedules import Cron
 from prefect.settings import PREFECT_API_URL, temporary_settings
 from sqlmodel import select
@@ -150,7 +152,14 @@ def test_scheduled_run_once_trigger_once_batches_once(stack, tmp_path):
             report = store_submission(item, unit, "2020-06", Submission("completed", 100, "已上线。", "", "", None),
                                       None, session=session, evidence_dir=tmp_path / "var" / "shenzhen" / "evidence")
             session.commit()
-        emit_submitted("shenzhen", report.id)
+        # Earlier tests of the session may have emitted events to the session's own Prefect server, and Prefect
+        # keeps one events worker per process, bound to the first server it talked to: this event must go to
+        # this stack's server, as it does in a web process that only ever knows one.
+        EventsWorker.set_client_override(PrefectEventsClient, api_url=api)
+        try:
+            emit_submitted("shenzhen", report.id)
+        finally:
+            EventsWorker.set_client_override(None)
         wait_for(lambda: runs_of(trigger_id, "COMPLETED"), 300, "the ingest-report trigger")  # a backstop
         time.sleep(5)
         assert len(runs_of(trigger_id)) == 1  # fired once
