@@ -1,6 +1,6 @@
 """Assignment for a province-sized ledger: resolving 60,000 unit mentions against a 500-unit directory.
 
-    python -m bench.assign [--tasks 20000] [--units 500] [--repeat 3]
+    python -m bench.assign [--tasks 20000] [--units 500] [--repeat 3] [--database-url URL]
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from bench.common import TIMED_HEADER, Timing, province_arguments, stopwatch, timed_row
+from bench.remind import reset_database
 from bench.synthetic import AREAS
 from reformflow.core import db
 from reformflow.core.settings import settings
@@ -27,8 +28,10 @@ def unit_name(n: int) -> str:
     return f"市第{n}局"
 
 
-def build(folder: Path, tasks: int, units: int):
-    settings.data_dir, settings.database_url = folder, None
+def build(folder: Path, tasks: int, units: int, database_url: str | None):
+    settings.data_dir, settings.database_url = folder, database_url
+    if database_url:
+        reset_database(database_url)
     names = [unit_name(n) for n in range(units)]
     directory = load_directory(directory_file(folder / "directory.yaml",
                                               {name: [("outbox", f"outbox://u{n}")] for n, name in enumerate(names)},
@@ -46,6 +49,8 @@ def build(folder: Path, tasks: int, units: int):
 
 def main() -> None:
     parser = province_arguments()
+    parser.add_argument("--database-url", help="e.g. postgresql+psycopg://postgres@127.0.0.1/reformflow_bench "
+                                               "(its public schema is emptied); default: SQLite in a temp dir")
     parser.add_argument("--json", action="store_true", help="print the medians as one JSON line")
     args = parser.parse_args()
     first: list[Timing] = []
@@ -53,7 +58,7 @@ def main() -> None:
     baseline: list[Timing] = []
     for _ in range(args.repeat):
         with tempfile.TemporaryDirectory() as folder:
-            directory, items = build(Path(folder), args.tasks, args.units)
+            directory, items = build(Path(folder), args.tasks, args.units, args.database_url)
             decisions = Decisions(Path(folder) / "decisions.yaml")
             for runs in (first, again):  # the first run creates 60,000 assignments, the second changes nothing
                 with db.transaction(settings.office) as session, stopwatch(runs):
@@ -67,7 +72,8 @@ def main() -> None:
         print(json.dumps({key: [statistics.median(t.wall for t in runs), statistics.median(t.cpu for t in runs)]
                           for key, runs in (("first", first), ("again", again), ("baseline", baseline))}))
         return
-    print(f"{args.tasks} tasks, {args.units} units, {args.tasks * 3} mentions\n")
+    backend = "PostgreSQL" if args.database_url else "SQLite"
+    print(f"{args.tasks} tasks, {args.units} units, {args.tasks * 3} mentions ({backend})\n")
     print(TIMED_HEADER)
     for label, runs in (("assign: first run, creating every assignment", first),
                         ("assign: re-run, nothing to change", again),

@@ -64,34 +64,42 @@ def cell(value: list[float]) -> str:
     return f"{value[0]:.2f} s ({value[1]:.2f} s CPU)"
 
 
+def verdict(now: list[float], goal: float) -> str:
+    """Against the wall clock first; on a loaded machine the process's CPU time says whether the code could."""
+    if now[0] <= goal:
+        return f"≤ {goal:g} s: met"
+    return f"≤ {goal:g} s: {'met in CPU time only' if now[1] <= goal else 'not met'}"
+
+
+# (label, benchmark, key of its JSON, baseline's description, goal in seconds)
+STEPS = (("reminder plan + queue", "bench.plan", "plan", "one SELECT of the assignments", 1.0),
+         ("bulletin numbers with a year of reports", "bench.bulletin", "compute", "one GROUP BY of the reports", 0.5),
+         ("bulletin files (JSON, HTML, MD, charts, Word)", "bench.bulletin", "publish", None, 2.0),
+         ("assign 60,000 mentions, first run", "bench.assign", "first", "dict lookup", 1.0),
+         ("assign 60,000 mentions, no-op re-run", "bench.assign", "again", "dict lookup", 0.5))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--before", default=BEFORE)
-    parser.add_argument("--database-url", default="postgresql+psycopg://postgres@127.0.0.1/perf_bench")
+    parser.add_argument("--database-url", default="postgresql+psycopg://postgres@127.0.0.1/reformflow_bench")
     parser.add_argument("--repeat", default="1")
     args = parser.parse_args()
+    rows, results = [], {}
     with tempfile.TemporaryDirectory() as folder:
         site = install_before(args.before, Path(folder))
-        rows, results = [], {}
-        for label, module, extra, key, baseline, goal in (
-                ("reminder plan + queue, SQLite", "bench.plan", [], "plan", "one SELECT of the assignments", "≤ 1 s"),
-                ("reminder plan + queue, PostgreSQL", "bench.plan", ["--database-url", args.database_url], "plan",
-                 "one SELECT of the assignments", "≤ 1 s"),
-                ("bulletin numbers with a year of reports", "bench.bulletin", [], "compute",
-                 "one GROUP BY of the reports", "≤ 0.5 s"),
-                ("bulletin files (JSON, HTML, MD, charts, Word)", "bench.bulletin", [], "publish", None, "≤ 2 s"),
-                ("assign 60,000 mentions, first run", "bench.assign", [], "first", "dict lookup", "≤ 1 s"),
-                ("assign 60,000 mentions, no-op re-run", "bench.assign", [], "again", "dict lookup", "≤ 0.5 s")):
-            measured = {}
-            for name, where in (("before", site), ("now", None)):
-                measured_by = (module, tuple(extra), name)  # one run of a benchmark gives several rows
-                if measured_by not in results:
-                    results[measured_by] = run(module, *extra, "--repeat", args.repeat, site=where)
-                measured[name] = results[measured_by]
-            base = cell(measured["now"]["baseline"]) if baseline else "—"
-            rows.append(f"| {label} | {cell(measured['before'][key])} | {cell(measured['now'][key])} | "
-                        f"{base}{f' ({baseline})' if baseline else ''} | {goal} |")
-            print(rows[-1], file=sys.stderr, flush=True)
+        for backend, extra in (("SQLite", []), ("PostgreSQL", ["--database-url", args.database_url])):
+            for label, module, key, baseline, goal in STEPS:
+                measured = {}
+                for name, where in (("before", site), ("now", None)):
+                    measured_by = (module, backend, name)  # one run of a benchmark gives several rows
+                    if measured_by not in results:
+                        results[measured_by] = run(module, *extra, "--repeat", args.repeat, site=where)
+                    measured[name] = results[measured_by]
+                base = f"{cell(measured['now']['baseline'])} ({baseline})" if baseline else "—"
+                rows.append(f"| {label}, {backend} | {cell(measured['before'][key])} | {cell(measured['now'][key])} "
+                            f"| {base} | {verdict(measured['now'][key], goal)} |")
+                print(rows[-1], file=sys.stderr, flush=True)
     print(f"Before: {args.before}; now: this checkout. Wall clock (CPU of the benchmark's process).\n")
     print("| step | before | now | baseline in the same run | goal |\n|---|---|---|---|---|")
     print("\n".join(rows))

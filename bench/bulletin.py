@@ -68,7 +68,7 @@ def measure(tasks: int, units: int, repeat: int, database_url: str | None) -> tu
 
 def main() -> None:
     parser = province_arguments()
-    parser.add_argument("--database-url", help="e.g. postgresql+psycopg://postgres@127.0.0.1/perf_bench "
+    parser.add_argument("--database-url", help="e.g. postgresql+psycopg://postgres@127.0.0.1/reformflow_bench "
                                                "(its public schema is emptied); default: SQLite in a temp dir")
     parser.add_argument("--json", action="store_true", help="print the medians as one JSON line")
     args = parser.parse_args()

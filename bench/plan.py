@@ -74,7 +74,7 @@ def medians(runs: list[dict[str, Timing]]) -> dict[str, Timing]:
 
 def main() -> None:
     parser = province_arguments()
-    parser.add_argument("--database-url", help="e.g. postgresql+psycopg://postgres@127.0.0.1/perf_bench "
+    parser.add_argument("--database-url", help="e.g. postgresql+psycopg://postgres@127.0.0.1/reformflow_bench "
                                                "(its public schema is emptied); default: SQLite in a temp dir")
     parser.add_argument("--scaling", help="task counts, e.g. 2000,20000,100000: one row each")
     parser.add_argument("--json", action="store_true", help="print the medians as one JSON line")

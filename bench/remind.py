@@ -86,9 +86,18 @@ def smtplib_loop(messages: list[Message], port: int) -> float:
 
 
 def reset_database(url: str) -> None:
-    """An empty database for a run: PostgreSQL keeps its tables between runs, SQLite gets a new file."""
-    from sqlalchemy import create_engine, text
+    """An empty database for a run: PostgreSQL keeps its tables between runs (the database is created the
+    first time, from the server's `postgres` database), SQLite gets a new file."""
+    from sqlalchemy import create_engine, make_url, text
 
+    target = make_url(url)
+    if target.get_backend_name() == "postgresql":
+        server = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with server.connect() as connection:
+            if not connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                      {"name": target.database}).first():
+                connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+        server.dispose()
     engine = create_engine(url)
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))

@@ -9,6 +9,7 @@ returned claim the task stays 办理中 whatever a co-unit files later.
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
 from sqlalchemy import update
 from sqlmodel import Session, select
@@ -61,6 +62,7 @@ def lead_ids(task: Task, *, session: Session) -> set[int]:
                                                              Assignment.role == Role.LEAD)))
 
 
+@cache  # a handful of (stage, has_lead) pairs, asked once per task of a province's ledger
 def assignment_transition(stage: str, has_lead: bool) -> tuple[EventKind, TaskStage, str] | None:
     """After assignment: a task with no lead unit waits for the office (待落实); one that gained its units is 交办.
     A draft waits for the office to confirm the reading first; a closed task stays closed."""

@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from typing import NamedTuple
 
 from sqlalchemy import Text, bindparam, cast, delete, update
@@ -138,6 +139,30 @@ class _CachedResolver:
             found = self._known[key] = self.resolver.resolve(mention, source=source, code=code, on=on)
         return found
 
+    def any_specific(self, mentions: list[str]) -> bool:
+        return any(self._is_specific.get(mention, True) for mention in mentions)
+
+
+def _memoised(wanted: Callable[..., dict[int, tuple[str, str]]], resolver: _CachedResolver,
+              summary: AssignSummary) -> Callable[[_Task, _Document, tuple], dict[int, tuple[str, str]]]:
+    """Tasks of one document that name the same units get the same assignments: a province's 20,000 tasks are
+    a few hundred distinct lists. A task the office decided on, a mention decided for one task, and mentions
+    that need a note or a review are resolved task by task."""
+    known: dict[tuple, dict[int, tuple[str, str]]] = {}
+    decided = {(d.source, d.code) for d in resolver.decisions.items if d.mention is None}
+
+    def memoised(task: _Task, document: _Document, texts: tuple) -> dict[int, tuple[str, str]]:
+        key = (task.document_id, texts)
+        if key in known and (document.source, task.code) not in decided:
+            return known[key]
+        reported = len(summary.review) + len(summary.notes)
+        found = wanted(task, document, resolver, summary)
+        if (len(summary.review) + len(summary.notes) == reported and (document.source, task.code) not in decided
+                and not resolver.any_specific(task.lead_mentions + task.co_mentions)):
+            known[key] = found
+        return found
+    return memoised
+
 
 @dataclass
 class _Changes:
@@ -147,8 +172,8 @@ class _Changes:
     settled: dict[int, tuple[str, bool]] = field(default_factory=dict)  # task id → (stage, has a lead unit)
 
 
-def _wanted(task: _Task, document: _Document, resolver: _CachedResolver, units: dict[str, Unit],
-            summary: AssignSummary) -> dict[int, tuple[str, str]]:
+def _wanted(task: _Task, document: _Document, resolver: _CachedResolver, summary: AssignSummary, *,
+            units: dict[str, Unit]) -> dict[int, tuple[str, str]]:
     """unit id → (role, mention). A unit named as lead and as co is lead."""
     wanted: dict[int, tuple[str, str]] = {}
     for role, mentions in (("lead", task.lead_mentions), ("co", task.co_mentions)):
@@ -172,6 +197,7 @@ def _wanted(task: _Task, document: _Document, resolver: _CachedResolver, units: 
 
 def _overridden(wanted: dict[int, tuple[str, str]], disputes: list[Dispute]) -> dict[int, tuple[str, str]]:
     """The office's accepted 异议 outlast the document: the unit stays off the task, the proposed unit leads."""
+    wanted = dict(wanted) if disputes else wanted  # the same dict may serve other tasks (_memoised)
     for dispute in disputes:
         wanted.pop(dispute.unit_id, None)
         if dispute.proposed_lead_id is not None:
@@ -200,10 +226,11 @@ def assign_tasks(directory: Directory, decisions: Decisions, *, session: Session
     disputes = overrides(session=session)
     tasks = connection.execute(select(Task.id, Task.document_id, Task.code, Task.stage, cast(Task.lead_mentions, Text),
                                       cast(Task.co_mentions, Text)).where(Task.removed_at.is_(None)).order_by(Task.id))
-    decode = _mentions()
-    for task in (_Task(*row[:4], decode(row[4]), decode(row[5])) for row in tasks.all()):
+    decode, wanted_by = _mentions(), _memoised(partial(_wanted, units=units), resolver, summary)
+    for row in tasks.all():
+        task = _Task(*row[:4], decode(row[4]), decode(row[5]))
         document = documents[task.document_id]
-        wanted = _overridden(_wanted(task, document, resolver, units, summary), disputes.get(task.id, []))
+        wanted = _overridden(wanted_by(task, document, (row[4], row[5])), disputes.get(task.id, []))
         if not wanted and not task.lead_mentions and not task.co_mentions:
             summary.tasks_without_units.append((document.source, task.code))
         _compare(task, f"{document.source}#{task.code}", wanted, existing.get(task.id, {}), names, summary, changes)
