@@ -4,6 +4,8 @@ receives when it is published, through the same steps as the ingest-document flo
 import re
 from datetime import date
 
+import pytest
+from prefect.settings import PREFECT_API_URL, temporary_settings
 from sqlmodel import select
 
 from reformflow.flows.extract import parse_document
@@ -159,3 +161,11 @@ def test_only_an_admin_with_the_forms_csrf_splits_or_merges(client, office, data
         response = client.post(f"/console/documents/staged/{token}/{action}", data={"csrf": csrf_of(client), **form})
         assert response.status_code == 403 and "没有这项权限" in response.text
     assert not list((data_dir / "console-uploads" / token).glob("*.edits.json"))
+
+
+@pytest.fixture(autouse=True)
+def without_a_prefect_server():
+    """Publishing here runs the ingest steps in-process, as an installation without a Prefect server does; a test
+    server that an earlier test of the session started must not be announced to instead."""
+    with temporary_settings(restore_defaults={PREFECT_API_URL}):
+        yield
