@@ -110,7 +110,7 @@ class Assignment(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("task_id", "unit_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    task_id: int = Field(foreign_key="task.id", index=True)
+    task_id: int = Field(foreign_key="task.id")  # looked up through the unique (task_id, unit_id) index
     unit_id: int = Field(foreign_key="unit.id", index=True)
     role: str  # lead | co
     mention: str  # the name as the document wrote it
