@@ -14,6 +14,7 @@ import os
 import shutil
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -79,19 +80,26 @@ def publish_bulletin(data: dict, out_dir: Path, *, session: Session, notice: Not
 def _write_files(data: dict, folder: Path, markdown: str, notice: NoticeStyle | None, pdf: bool,
                  docx_name: str) -> dict[str, str]:
     """The version's files in `folder`; returns the record's path fields → file names. ASCII file names: mail
-    clients mangle Chinese attachment names."""
+    clients mangle Chinese attachment names.
+
+    The Word notice comes first, so that LibreOffice prints it (seconds for a province: its own process, on
+    the other CPU) while the web page, the data and the phone charts are written; a thread only waits for it.
+    Leaving the block waits for it too, also on an error, so the caller never removes the folder under it."""
     charts = {"completion": completion_chart(data, folder / "completion-by-unit.png"),
               "areas": area_chart(data, folder / "status-by-area.png")}
-    phone = {"completion": completion_chart(data, folder / "completion-by-unit-phone.png", PHONE),
-             "areas": area_chart(data, folder / "status-by-area-phone.png", PHONE)}
-    embedded = {name: _data_uri(path) for name, path in charts.items()}
-    embedded |= {f"{name}_phone": _data_uri(path) for name, path in phone.items()}
-    (folder / "bulletin.json").write_bytes(data_file(data))
-    (folder / "bulletin.html").write_text(render_text("bulletin.html.j2", b=data, charts=embedded), encoding="utf-8")
-    (folder / "bulletin.md").write_text(markdown, encoding="utf-8")
     write_docx(data, charts, folder / docx_name, notice)
-    if pdf:
-        export_pdf(folder / docx_name)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="notice-pdf") as printer:
+        printed = printer.submit(export_pdf, folder / docx_name) if pdf else None
+        phone = {"completion": completion_chart(data, folder / "completion-by-unit-phone.png", PHONE),
+                 "areas": area_chart(data, folder / "status-by-area-phone.png", PHONE)}
+        embedded = {name: _data_uri(path) for name, path in charts.items()}
+        embedded |= {f"{name}_phone": _data_uri(path) for name, path in phone.items()}
+        (folder / "bulletin.json").write_bytes(data_file(data))
+        html = render_text("bulletin.html.j2", b=data, charts=embedded)
+        (folder / "bulletin.html").write_text(html, encoding="utf-8")
+        (folder / "bulletin.md").write_text(markdown, encoding="utf-8")
+        if printed is not None:
+            printed.result()  # its error, if any, is the publication's
     return {"json_path": "bulletin.json", "html_path": "bulletin.html", "markdown_path": "bulletin.md",
             "docx_path": docx_name}
 
