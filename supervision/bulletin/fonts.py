@@ -1,15 +1,17 @@
 """The notice's fonts as the machine that makes its PDF has them: found through fontconfig (what LibreOffice
-uses), measured with fontTools, so table columns are as wide as the text really is in that face."""
+uses), measured with FreeType (matplotlib's binding), so table columns are as wide as the text really is in that
+face."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
+import threading
 import unicodedata
 from functools import lru_cache
 from itertools import pairwise
 
-from fontTools.ttLib import TTFont
+from matplotlib.ft2font import FT2Font, LoadFlags
 
 
 @lru_cache(maxsize=16)
@@ -29,17 +31,33 @@ def missing(families: list[str]) -> list[str]:
     return [family for family in dict.fromkeys(families) if font_file(family) is None]
 
 
+class _Advances:
+    """Each character's advance width in em, read from the face the first time it is asked for. A CJK face maps
+    45,000 characters and a notice uses a few hundred: reading them all (fontTools' hmtx and cmap) took 0.4 s of
+    every process that wrote a notice. The advance is the face's own (hmtx, unscaled, unhinted), the same
+    figure for every character of the four default faces."""
+
+    def __init__(self, path: str, index: int) -> None:
+        self._face = FT2Font(path, face_index=index)
+        self._em = self._face.units_per_EM
+        self._widths: dict[str, float] = {}
+        self._lock = threading.Lock()  # a FreeType face is not to be used by two threads at once
+
+    def __call__(self, ch: str) -> float:
+        width = self._widths.get(ch)
+        if width is None:
+            with self._lock:
+                glyph = self._face.get_char_index(ord(ch))
+                advance = self._face.load_glyph(glyph, flags=LoadFlags.NO_SCALE).horiAdvance if glyph else None
+            width = advance / self._em if advance is not None else 1.0  # a character the face lacks: one em
+            self._widths[ch] = width
+        return width
+
+
 @lru_cache(maxsize=16)
-def _advances(family: str) -> tuple[dict[int, float], float] | None:
-    """Each character's advance width in em, and the face's width for a character it lacks."""
+def _advances(family: str) -> _Advances | None:
     found = font_file(family)
-    if found is None:
-        return None
-    face = TTFont(found[0], fontNumber=found[1], lazy=True)
-    units = face["head"].unitsPerEm
-    metrics = face["hmtx"].metrics
-    widths = {code: metrics[glyph][0] / units for code, glyph in face.getBestCmap().items() if glyph in metrics}
-    return widths, 1.0
+    return _Advances(*found) if found else None
 
 
 def _wide(ch: str) -> bool:
@@ -54,7 +72,6 @@ def text_width(text: str, size: float, family: str | None = None) -> float:
     if measured is None:
         width = sum(size if _wide(ch) else size * 0.6 for ch in text)
     else:
-        widths, fallback = measured
-        width = sum(widths.get(ord(ch), fallback) * size for ch in text)
+        width = sum(measured(ch) * size for ch in text)
     changes = sum(_wide(a) != _wide(b) for a, b in pairwise(text))
     return width + changes * size * 0.25

@@ -8,6 +8,7 @@ or repeated header rows, so those are written as the WordprocessingML elements W
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass
 
@@ -180,12 +181,32 @@ def table(document, columns: list[Column], rows: list[list[str]], body_font: str
     for cell, column, width in zip(grid.rows[0].cells, columns, widths, strict=True):
         _cell(cell, _header_lines(column.header, width, header_font), width, header_font, centre=True)
     _row_flags(grid.rows[0], header=True)
-    for values in rows:
-        row = grid.add_row()
-        _row_flags(row)
-        for cell, value, column, width in zip(row.cells, values, columns, widths, strict=True):
-            _cell(cell, value, width, body_font, centre=column.kind != "text" and column.kind != "name")
+    if rows:
+        _body_rows(grid, columns, widths, rows, body_font)
     return grid
+
+
+def _body_rows(grid, columns: list[Column], widths: list[float], rows: list[list[str]], font: str) -> None:
+    """The rows below the header. Every body row is the same XML but for its text, and python-docx's per-cell
+    API costs about a millisecond a cell (each property searches the element's children for its place): one
+    row is built through that API, without text, and copied for every row (5,000 cells of a province's unit
+    table: 4 s before, 0.2 s now). The text goes in as `Run.text` puts it (tabs and line breaks included)."""
+    template = grid.add_row()
+    _row_flags(template)
+    for cell, column, width in zip(template.cells, columns, widths, strict=True):
+        _cell(cell, "", width, font, centre=column.kind != "text" and column.kind != "name")
+    blank = template._tr
+    grid._tbl.remove(blank)
+    for values in rows:
+        row = copy.deepcopy(blank)
+        for run, value in zip(row.iter(qn("w:r")), values, strict=True):
+            if not value:
+                continue
+            if value.isprintable():  # no tab or line break: one w:t, made as Run.text makes it
+                run.add_t(value)
+            else:
+                run.text = value
+        grid._tbl.append(row)
 
 
 def _header_lines(header: str, width: float, font: str) -> str:
