@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -156,7 +156,10 @@ class Message(SQLModel, table=True):
 
 class StatusReport(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("task_id", "unit_id", "period", "submitted_at"),
-                      UniqueConstraint("unit_id", "submission_key"))
+                      UniqueConstraint("unit_id", "submission_key"),
+                      # The bulletin's 销号 of the month (migration 0011); unreviewed reports stay out of it.
+                      Index("ix_statusreport_reviewed_at", "reviewed_at", sqlite_where=text("reviewed_at IS NOT NULL"),
+                            postgresql_where=text("reviewed_at IS NOT NULL")))
 
     id: int | None = Field(default=None, primary_key=True)
     task_id: int = Field(foreign_key="task.id", index=True)
