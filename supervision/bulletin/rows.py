@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, literal, select
 from sqlmodel import Session
 
 from reformflow.models import Assignment, Document, Review, Role, StatusReport, Task, TaskStage, TaskStatus, Unit
@@ -92,9 +92,11 @@ def read_ledger(period: str, as_of: date, session: Session, zone: ZoneInfo) -> L
                                          .group_by(StatusReport.task_id, StatusReport.unit_id))))
     lead = and_(Assignment.task_id == StatusReport.task_id, Assignment.unit_id == StatusReport.unit_id,
                 Assignment.role == Role.LEAD)
+    # The status as a literal, not a parameter: SQLite then matches the partial index of extension requests
+    # (migration 0011), which spares PostgreSQL a poor plan when the table has no statistics yet.
+    requested = literal(TaskStatus.EXTENSION_REQUESTED.value, literal_execute=True)
     ledger.extensions = [ReportRow(*row) for row in run(
-        select(*_REPORT).join(Assignment, lead).where(StatusReport.period == period,
-                                                      StatusReport.status == TaskStatus.EXTENSION_REQUESTED)
+        select(*_REPORT).join(Assignment, lead).where(StatusReport.period == period, StatusReport.status == requested)
         .order_by(StatusReport.submitted_at, StatusReport.id))]
     ledger.accepted = _accepted(period, zone, run)
     ledger.claims = _pending_claims(lead, run)
