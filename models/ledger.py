@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -156,7 +156,14 @@ class Message(SQLModel, table=True):
 
 class StatusReport(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("task_id", "unit_id", "period", "submitted_at"),
-                      UniqueConstraint("unit_id", "submission_key"))
+                      UniqueConstraint("unit_id", "submission_key"),
+                      # The bulletin's 销号 of the month and extension requests (migration 0011): partial
+                      # indexes, so that filing an ordinary report does not pay for them.
+                      Index("ix_statusreport_reviewed_at", "reviewed_at", sqlite_where=text("reviewed_at IS NOT NULL"),
+                            postgresql_where=text("reviewed_at IS NOT NULL")),
+                      Index("ix_statusreport_extension_requests", "period",
+                            sqlite_where=text("status = 'extension_requested'"),
+                            postgresql_where=text("status = 'extension_requested'")))
 
     id: int | None = Field(default=None, primary_key=True)
     task_id: int = Field(foreign_key="task.id", index=True)

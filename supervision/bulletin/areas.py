@@ -5,6 +5,7 @@ make one row."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from rapidfuzz import fuzz
 
@@ -28,8 +29,9 @@ def _same(short: str, long: str) -> bool:
     return fuzz.ratio(short, long) >= SIMILAR
 
 
-def canonical_areas(names: list[str]) -> dict[str, str]:
+def canonical_areas(names: Iterable[str]) -> dict[str, str]:
     """Each name → the name its row is shown under: the fullest undamaged spelling of the same area."""
+    names = set(names)  # a province's 20,000 tasks name a few dozen areas
     distinct = sorted({clean_area(n) for n in names}, key=lambda n: ("□" in n, -len(n), n))
     chosen: list[str] = []
     mapping: dict[str, str] = {}
