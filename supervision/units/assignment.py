@@ -19,6 +19,7 @@ from typing import NamedTuple
 from sqlalchemy import Text, bindparam, cast, delete, update
 from sqlmodel import Session, select
 
+from reformflow.core.collector import collector_paused
 from reformflow.models import Assignment, Contact, Dispute, Document, Role, Task, Unit
 from reformflow.models.bulk import insert_rows
 from reformflow.supervision.lifecycle import overrides, settle_assignments
@@ -210,6 +211,11 @@ def _overridden(wanted: dict[int, tuple[str, str]], disputes: list[Dispute]) -> 
 def assign_tasks(directory: Directory, decisions: Decisions, *, session: Session) -> AssignSummary:
     """Create, update and remove assignments so that they match the tasks' mentions, the directory and the
     office's decisions; a task that gains its lead unit is 交办, one that loses it waits for the office."""
+    with collector_paused():  # a province's tasks and assignments are ~100,000 rows and tuples, and no cycles
+        return _assign(directory, decisions, session=session)
+
+
+def _assign(directory: Directory, decisions: Decisions, *, session: Session) -> AssignSummary:
     units = sync_units(directory, session=session)
     session.flush()  # what the caller added (a stored document) must be visible to the reads below
     names = {u.id: u.name for u in units.values()}
