@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import update
+from sqlalchemy import Update, bindparam, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -83,7 +83,7 @@ RATE_LIMITS = {"wecom": 20, "dingtalk": 20, "feishu": 100}
 RATE_WINDOW = timedelta(seconds=60)
 
 
-def _rate_limited_until(message: Message, *, session: Session) -> datetime | None:
+def _rate_limited_until(message: _Claimed, *, session: Session) -> datetime | None:
     """When the robot may take this (claimed) message, or None for now. The check and the claim are one
     reservation: the robot's lock serialises concurrent batches, and messages claimed by another batch and
     still on the wire count as sent, so two batches never both take the robot's last slot."""
@@ -149,20 +149,45 @@ def in_doubt_hint(message_id: int) -> str:
             f"`reformflow outbox requeue {message_id}`。")
 
 
-def _claim(message_id: int, *, session: Session) -> bool:
-    """Atomically move one message to `sending`; False when another dispatcher got there first."""
-    result = session.execute(
-        update(Message)
-        .where(Message.id == message_id, Message.state.in_((MessageState.QUEUED, MessageState.FAILED)))
-        .values(state=MessageState.SENDING, updated_at=utcnow())
-        .execution_options(synchronize_session=False)  # nothing of it is loaded yet in this session
-    )
-    return result.rowcount == 1
+_MESSAGES = Message.__table__  # the claim and the outcome are Core statements: no ORM objects on the hot path
 
 
-def _contact_url(message: Message, *, session: Session) -> str | None:
-    query = select(Contact.url).where(Contact.unit_id == message.unit_id, Contact.channel == message.channel)
-    return session.exec(query).first()
+@dataclass(frozen=True)
+class _Claimed:
+    """A message this dispatcher claimed, as read by the claim itself."""
+
+    id: int
+    unit_id: int
+    channel: str
+    attempts: int  # before this attempt
+    outgoing: OutgoingMessage
+
+
+# Built once: building and caching a statement per message cost as much as running it.
+_CLAIM = (update(_MESSAGES)
+          .where(_MESSAGES.c.id == bindparam("message_id"),
+                 _MESSAGES.c.state.in_((MessageState.QUEUED, MessageState.FAILED)))
+          .values(state=MessageState.SENDING, updated_at=bindparam("now"))
+          .returning(_MESSAGES.c.unit_id, _MESSAGES.c.channel, _MESSAGES.c.attempts, _MESSAGES.c.subject,
+                     _MESSAGES.c.body, _MESSAGES.c.body_format, _MESSAGES.c.attachments))
+
+
+def _claim(message_id: int, *, session: Session) -> _Claimed | None:
+    """Atomically move one message to `sending` and read what to send, in one statement (UPDATE … RETURNING,
+    so the content is read after the claim, never from a cache); None when another dispatcher got there first."""
+    row = session.connection().execute(_CLAIM, {"message_id": message_id, "now": utcnow()}).first()
+    if row is None:
+        return None
+    outgoing = OutgoingMessage(row.subject, row.body, row.body_format, tuple(row.attachments))
+    return _Claimed(message_id, row.unit_id, row.channel, row.attempts, outgoing)
+
+
+def _contact_urls(message_ids: list[int], *, session: Session) -> dict[tuple[int, str], str]:
+    """(unit, channel) → contact URL for the units the messages go to: one read per batch, not per message."""
+    query = (select(Contact.unit_id, Contact.channel, Contact.url)
+             .join(Message, (Message.unit_id == Contact.unit_id) & (Message.channel == Contact.channel))
+             .where(Message.id.in_(message_ids)))
+    return {(unit_id, channel): url for unit_id, channel, url in session.exec(query)}
 
 
 UnitOfWork = Callable[[], AbstractContextManager[Session]]
@@ -173,17 +198,21 @@ def dispatch(message_ids: list[int], *, transaction: UnitOfWork, max_attempts: i
     """Send the given messages. Each is claimed, and its outcome recorded, in transactions opened with
     `transaction`, none of them open while a message is on the wire: a crash loses at most the one in flight
     and a slow mail server holds no lock. A message's outcome is committed together with the claim of the
-    next one — always before that one goes on the wire — so a message costs one commit (one fsync), not two."""
+    next one — always before that one goes on the wire — so a message costs one commit (one fsync), not two.
+    The contact URLs are read once for the batch."""
     report = DispatchReport()
-    outcome: tuple[int, Delivery] | None = None
+    with transaction() as session:
+        contacts = _contact_urls(message_ids, session=session)
+    outcome: tuple[_Claimed, Delivery] | None = None
     for message_id in message_ids:
         with transaction() as session:
             if outcome is not None:
                 _record(*outcome, max_attempts, report, session=session)
                 outcome = None
-            claimed = _claim_and_read(message_id, report, session=session)
+            claimed = _claim_and_check(message_id, report, session=session)
         if claimed is not None:
-            outcome = (message_id, _send_guarded(sender, *claimed))
+            url = contacts.get((claimed.unit_id, claimed.channel))
+            outcome = (claimed, _send_guarded(sender, url, claimed.outgoing))
     if outcome is not None:
         with transaction() as session:
             _record(*outcome, max_attempts, report, session=session)
@@ -205,39 +234,45 @@ def _send_guarded(sender: Sender, url: str | None, outgoing: OutgoingMessage) ->
         return Delivery(False, f"sending failed with {type(exc).__name__}")
 
 
-def _claim_and_read(message_id: int, report: DispatchReport, *, session: Session
-                    ) -> tuple[str | None, OutgoingMessage] | None:
-    """Claim the message and read what to send, or None when it is not ours to send now."""
-    if not _claim(message_id, session=session):
+def _claim_and_check(message_id: int, report: DispatchReport, *, session: Session) -> _Claimed | None:
+    """Claim the message, or None when it is not ours to send now (another dispatcher's, or a robot's rate
+    limit reached: then it is queued again for when the robot takes it)."""
+    claimed = _claim(message_id, session=session)
+    if claimed is None:
         return None
-    message = session.get(Message, message_id)  # a new session: read after the claim, never from a cache
-    wait_until = _rate_limited_until(message, session=session)
+    wait_until = _rate_limited_until(claimed, session=session)
     if wait_until is not None:
-        message.state, message.next_attempt_at, message.updated_at = MessageState.QUEUED, wait_until, utcnow()
-        session.add(message)
+        session.connection().execute(update(_MESSAGES).where(_MESSAGES.c.id == message_id).values(
+            state=MessageState.QUEUED, next_attempt_at=wait_until, updated_at=utcnow()))
         report.deferred.append(message_id)
         return None
-    outgoing = OutgoingMessage(message.subject, message.body, message.body_format, tuple(message.attachments))
-    return _contact_url(message, session=session), outgoing
+    return claimed
 
 
-def _record(message_id: int, delivery: Delivery, max_attempts: int, report: DispatchReport, *,
+def _outcome_statement(*columns: str) -> Update:
+    return update(_MESSAGES).where(_MESSAGES.c.id == bindparam("message_id")).values(
+        {name: bindparam(name) for name in ("state", "attempts", "updated_at", "last_error", *columns)})
+
+
+_SENT, _DEAD, _FAILED = _outcome_statement("sent_at"), _outcome_statement(), _outcome_statement("next_attempt_at")
+
+
+def _record(claimed: _Claimed, delivery: Delivery, max_attempts: int, report: DispatchReport, *,
             session: Session) -> None:
-    message = session.get(Message, message_id)
     now = utcnow()
-    message.attempts += 1
-    message.updated_at = now
+    attempts = claimed.attempts + 1
+    values = {"message_id": claimed.id, "attempts": attempts, "updated_at": now, "last_error": delivery.error}
     if delivery.ok:
-        message.state, message.sent_at, message.last_error = MessageState.SENT, now, delivery.error
-        report.sent.append(message_id)
-    elif message.attempts >= max_attempts:
-        message.state, message.last_error = MessageState.DEAD, delivery.error
-        report.dead.append((message_id, delivery.error or ""))
+        statement, values["state"], values["sent_at"] = _SENT, MessageState.SENT, now
+        report.sent.append(claimed.id)
+    elif attempts >= max_attempts:
+        statement, values["state"] = _DEAD, MessageState.DEAD
+        report.dead.append((claimed.id, delivery.error or ""))
     else:
-        message.state, message.last_error = MessageState.FAILED, delivery.error
-        message.next_attempt_at = now + timedelta(minutes=2 ** message.attempts)
-        report.failed.append((message_id, delivery.error or ""))
-    session.add(message)
+        statement, values["state"] = _FAILED, MessageState.FAILED
+        values["next_attempt_at"] = now + timedelta(minutes=2 ** attempts)
+        report.failed.append((claimed.id, delivery.error or ""))
+    session.connection().execute(statement, values)
 
 
 REQUEUEABLE = (MessageState.DEAD, MessageState.IN_DOUBT)
