@@ -192,30 +192,46 @@ def _contact_urls(message_ids: list[int], *, session: Session) -> dict[tuple[int
 
 UnitOfWork = Callable[[], AbstractContextManager[Session]]
 
+# Messages claimed in one commit. A commit is an fsync, and one per message made the ledger the larger part of
+# a message's cost; in exchange a process killed outright (SIGKILL, a power cut) leaves up to this many
+# messages in doubt for the office to check, instead of the one on the wire. Measured with `bench.dispatch`:
+# 1 → 40–45% of a plain smtplib loop's rate, 10 → 60%, 50 → hardly more.
+WINDOW = 10
 
-def dispatch(message_ids: list[int], *, transaction: UnitOfWork, max_attempts: int, sender: Sender
-             ) -> DispatchReport:
-    """Send the given messages. Each is claimed, and its outcome recorded, in transactions opened with
-    `transaction`, none of them open while a message is on the wire: a crash loses at most the one in flight
-    and a slow mail server holds no lock. A message's outcome is committed together with the claim of the
-    next one — always before that one goes on the wire — so a message costs one commit (one fsync), not two.
-    The contact URLs are read once for the batch."""
+
+def dispatch(message_ids: list[int], *, transaction: UnitOfWork, max_attempts: int, sender: Sender,
+             window: int = WINDOW) -> DispatchReport:
+    """Send the given messages. They are claimed, and their outcomes recorded, in transactions opened with
+    `transaction`, none of them open while a message is on the wire, so a slow mail server holds no lock. The
+    messages go in windows of `window`: one commit (one fsync) claims a window together with the outcomes of
+    the one before, so each claim is on disk before its message goes out. A process killed outright leaves at
+    most one window `sending` (settled as in doubt: never sent again blindly, never lost); a process being
+    stopped records what it sent and releases what it did not. The contact URLs are read once for the batch."""
     report = DispatchReport()
     with transaction() as session:
         contacts = _contact_urls(message_ids, session=session)
-    outcome: tuple[_Claimed, Delivery] | None = None
-    for message_id in message_ids:
+    outcomes: list[tuple[_Claimed, Delivery]] = []
+    unsent: list[_Claimed] = []
+    try:
+        for start in range(0, len(message_ids), window):
+            with transaction() as session:
+                _record_all(outcomes, max_attempts, report, session=session)
+                claims = [claimed for message_id in message_ids[start:start + window]
+                          if (claimed := _claim_and_check(message_id, report, session=session)) is not None]
+            outcomes, unsent = [], claims
+            while unsent:
+                claimed = unsent.pop(0)  # on the wire: in neither list until its outcome is known
+                url = contacts.get((claimed.unit_id, claimed.channel))
+                outcomes.append((claimed, _send_guarded(sender, url, claimed.outgoing)))
+    except BaseException:
+        # Stopped, or the ledger failed: what was sent is recorded, what never went out is queued again; a
+        # message that was on the wire stays `sending`, to be settled as in doubt.
         with transaction() as session:
-            if outcome is not None:
-                _record(*outcome, max_attempts, report, session=session)
-                outcome = None
-            claimed = _claim_and_check(message_id, report, session=session)
-        if claimed is not None:
-            url = contacts.get((claimed.unit_id, claimed.channel))
-            outcome = (claimed, _send_guarded(sender, url, claimed.outgoing))
-    if outcome is not None:
-        with transaction() as session:
-            _record(*outcome, max_attempts, report, session=session)
+            _record_all(outcomes, max_attempts, report, session=session)
+            _release(unsent, session=session)
+        raise
+    with transaction() as session:
+        _record_all(outcomes, max_attempts, report, session=session)
     return report
 
 
@@ -273,6 +289,21 @@ def _record(claimed: _Claimed, delivery: Delivery, max_attempts: int, report: Di
         values["next_attempt_at"] = now + timedelta(minutes=2 ** attempts)
         report.failed.append((claimed.id, delivery.error or ""))
     session.connection().execute(statement, values)
+
+
+def _record_all(outcomes: list[tuple[_Claimed, Delivery]], max_attempts: int, report: DispatchReport, *,
+                session: Session) -> None:
+    for claimed, delivery in outcomes:
+        _record(claimed, delivery, max_attempts, report, session=session)
+
+
+def _release(claims: list[_Claimed], *, session: Session) -> None:
+    """Claimed messages that never went on the wire: queued again, as they were."""
+    if claims:
+        session.connection().execute(
+            update(_MESSAGES).where(_MESSAGES.c.id.in_([c.id for c in claims]),
+                                    _MESSAGES.c.state == MessageState.SENDING)
+            .values(state=MessageState.QUEUED, updated_at=utcnow()))
 
 
 REQUEUEABLE = (MessageState.DEAD, MessageState.IN_DOUBT)

@@ -13,8 +13,8 @@ from __future__ import annotations
 import mimetypes
 import smtplib
 import ssl
-from dataclasses import dataclass, field
 import uuid
+from dataclasses import dataclass, field
 from email import encoders
 from email.charset import BASE64, Charset
 from email.header import Header
@@ -27,7 +27,6 @@ from email.utils import formataddr, formatdate, make_msgid
 from functools import lru_cache
 from pathlib import Path
 
-import apprise
 import html_text
 import lxml.html
 import markdown
@@ -94,9 +93,15 @@ def is_email(url: str) -> bool:
 
 
 def read_url(url: str) -> tuple[Server, Addressing]:
-    """The server and the addresses of an e-mail contact URL, read by Apprise's e-mail plugin."""
-    plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
-    if not isinstance(plugin, NotifyEmail) or not plugin.targets:
+    """The server and the addresses of an e-mail contact URL, read by Apprise's e-mail plugin: its own parser
+    and constructor, as `Apprise.instantiate` calls them for mailto:// URLs, without the plugin lookup and the
+    masked copy of the URL it makes for its debug log (three quarters of the time, paid for every unit)."""
+    try:
+        results = NotifyEmail.parse_url(url.replace("/#", "/%23"))  # the escape instantiate applies first
+        plugin = NotifyEmail(**results) if results else None
+    except Exception:  # what instantiate(suppress_exceptions=True) turns into None: the URL is not usable
+        plugin = None
+    if plugin is None or not plugin.targets:
         raise EmailError("不是可用的邮件地址（mailto:// 或 mailtos://，需含收件人）")
     sender_name = plugin.from_addr[0] if plugin.from_addr[0] not in (False, None, plugin.app_id) else ""
     names = plugin.names or {}
