@@ -194,8 +194,8 @@ UnitOfWork = Callable[[], AbstractContextManager[Session]]
 
 # Messages claimed in one commit. A commit is an fsync, and one per message made the ledger the larger part of
 # a message's cost; in exchange a process killed outright (SIGKILL, a power cut) leaves up to this many
-# messages in doubt for the office to check, instead of the one on the wire. Measured with `bench.dispatch`:
-# 1 → 40–45% of a plain smtplib loop's rate, 10 → 60%, 50 → hardly more.
+# messages in doubt for the office to check, instead of the one on the wire. Measured with `bench.dispatch` on a
+# shared machine: 1 → 37–50% of a plain smtplib loop's rate, 10 → 60–80%, 50 no better than 10.
 WINDOW = 10
 
 
