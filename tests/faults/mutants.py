@@ -36,23 +36,23 @@ class Break:
 
 BREAKS = [
     Break("claim state check removed", "notifications/outbox.py", (
-        (".where(Message.id == message_id, Message.state.in_((MessageState.QUEUED, MessageState.FAILED)))",
-         ".where(Message.id == message_id)"),)),
+        ('(_MESSAGES.c.id == bindparam("message_id"),\n                 _MESSAGES.c.state.in_((MessageState.QUEUED, '
+         'MessageState.FAILED)))', '(_MESSAGES.c.id == bindparam("message_id"))'),)),
     Break("no back-off", "notifications/outbox.py", (
-        ("message.next_attempt_at = now + timedelta(minutes=2 ** message.attempts)",
-         "message.next_attempt_at = now"),)),
+        ('values["next_attempt_at"] = now + timedelta(minutes=2 ** attempts)', 'values["next_attempt_at"] = now'),)),
     Break("never dead", "notifications/outbox.py", (
-        ("    elif message.attempts >= max_attempts:", "    elif False:"),)),
+        ("    elif attempts >= max_attempts:", "    elif False:"),)),
     Break("attempt counter frozen", "notifications/outbox.py", (
-        ("    message.attempts += 1", "    message.attempts += 0"),)),
-    Break("no per-message commit", "notifications/outbox.py", (  # every outcome recorded when the batch ends
-        ("    outcome: tuple[int, Delivery] | None = None\n", "    outcomes = []\n"),
-        ("            if outcome is not None:\n                _record(*outcome, max_attempts, report, "
-         "session=session)\n                outcome = None\n", ""),
-        ("            outcome = (message_id, _send_guarded(sender, *claimed))",
-         "            outcomes.append((message_id, _send_guarded(sender, *claimed)))"),
-        ("    if outcome is not None:\n        with transaction() as session:\n",
-         "    with transaction() as session:\n        for outcome in outcomes:\n"))),
+        ("    attempts = claimed.attempts + 1", "    attempts = claimed.attempts + 0"),)),
+    Break("no commit per window", "notifications/outbox.py", (  # every outcome recorded when the batch ends
+        ("                _record_all(outcomes, max_attempts, report, session=session)\n                claims = ",
+         "                claims = "),
+        ("            outcomes, unsent = [], claims", "            unsent = claims"))),
+    Break("a stopped sender's unsent claims kept", "notifications/outbox.py", (
+        ("            _release(unsent, session=session)", "            pass"),)),
+    Break("a stopped sender's outcomes not recorded", "notifications/outbox.py", (
+        ("        with transaction() as session:\n            _record_all(outcomes, max_attempts, report, "
+         "session=session)\n            _release(", "        with transaction() as session:\n            _release("),)),
     Break("scrubbing removed", "notifications/send.py", (
         ("Delivery(delivery.ok, scrub(delivery.error, url, expanded))", "Delivery(delivery.ok, delivery.error)"),)),
     Break("sweep lock removed", "supervision/reminders/sweep.py", (
@@ -93,6 +93,8 @@ BREAKS = [
     Break("a new SMTP connection per message", "notifications/channels/email.py", (
         ("        reused = server in self._open\n",
          "        self._drop(server, polite=True)\n        reused = False\n"),)),
+    Break("long headers written unfolded", "notifications/channels/email.py", (
+        ("len(name) + 2 + len(value) <= (self.max_line_length or 78)", "True"),)),
 ]
 
 

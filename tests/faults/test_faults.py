@@ -16,7 +16,7 @@ from sqlmodel import select
 
 from reformflow.core.calendar import WorkingCalendar
 from reformflow.core.settings import settings
-from reformflow.models import Message
+from reformflow.models import Contact, Message
 from reformflow.notifications import outbox
 from reformflow.notifications.outbox import due_message_ids, requeue, settle_stale_claims
 from reformflow.supervision.reminders.plan import ReminderPolicy
@@ -119,14 +119,39 @@ CHILD = textwrap.dedent("""
     with db.transaction("shenzhen") as session:
         ids = due_message_ids(session=session)
     with sender("shenzhen") as courier:
-        dispatch(ids, transaction=partial(db.transaction, "shenzhen"), max_attempts=3, sender=courier)
+        dispatch(ids, transaction=partial(db.transaction, "shenzhen"), max_attempts=3, sender=courier,
+                 window=WINDOW)
 """)
+WINDOWS = [1, outbox.WINDOW]  # one message claimed per commit, and the flows' window
 
 
-def test_sigkill_mid_dispatch_and_restart(session, tmp_path, smtp_server, monkeypatch, data_dir):
+def after_a_kill(on_the_wire: int, total: int, window: int) -> dict[str, int]:
+    """The ledger after a kill while message number `on_the_wire` (from 0) was out: the windows before it
+    recorded (with the claim of its window), its window `sending`, the rest queued."""
+    sent = on_the_wire // window * window
+    sending = min(window, total - sent)
+    return counts(sent=sent, sending=sending, queued=total - sent - sending)
+
+
+def counts(**states: int) -> dict[str, int]:
+    return {state: n for state, n in states.items() if n}
+
+
+def office_requeues_what_did_not_arrive(session, doubtful: list[int], mailbox) -> None:
+    """What the in-doubt hint asks of the office: check with each unit, send again only what did not arrive."""
+    arrived = {r for _, rcpts, _ in mailbox.messages for r in rcpts}
+    urls = {message_id: url for message_id, url in session.exec(select(Message.id, Contact.url).join(
+        Contact, (Contact.unit_id == Message.unit_id) & (Contact.channel == Message.channel)))}
+    missing = [i for i in doubtful if not any(f"to={address}" in urls[i] for address in arrived)]
+    if missing:
+        requeue(session=session, ids=missing)
+
+
+@pytest.mark.parametrize("window", WINDOWS)
+def test_sigkill_mid_dispatch_and_restart(session, tmp_path, smtp_server, monkeypatch, data_dir, window):
     """Fault: the sending process is killed with SIGKILL while the third message is on the wire. After a
-    restart nobody gets a message twice; the one in flight is `in_doubt`, visible, and sent when the office
-    says so; none is lost."""
+    restart nobody gets a message twice; the messages claimed and not recorded (the one in flight, or its
+    window) are `in_doubt`, visible, and sent when the office says so; none is lost."""
     mailbox, port = smtp_server
     original, arrived = mailbox.handle_DATA, []
 
@@ -140,7 +165,7 @@ def test_sigkill_mid_dispatch_and_restart(session, tmp_path, smtp_server, monkey
 
     mailbox.handle_DATA = hangs_on_the_third
     ids = build(session, tmp_path, port)
-    child = subprocess.Popen([sys.executable, "-c", CHILD],
+    child = subprocess.Popen([sys.executable, "-c", CHILD.replace("WINDOW", str(window))],
                              env={**os.environ, "REFORMFLOW_DATA_DIR": str(data_dir.parent)})
     deadline = time.monotonic() + 30
     while len(arrived) < 3 and time.monotonic() < deadline:
@@ -149,13 +174,16 @@ def test_sigkill_mid_dispatch_and_restart(session, tmp_path, smtp_server, monkey
     child.wait()
     mailbox.handle_DATA = original
     session.expire_all()
-    assert states(session) == {"sent": 2, "sending": 1, "queued": 2}
+    expected = after_a_kill(2, len(ids), window)
+    assert states(session) == expected
     monkeypatch.setattr(outbox, "STALE_CLAIM", timedelta(0))
     doubtful = settle_stale_claims(session=session)
-    assert len(deliver(due_message_ids(session=session), session=session, max_attempts=3).sent) == 2
-    assert states(session) == {"sent": 4, "in_doubt": 1}
-    assert len(mailbox.messages) == 4  # the killed send never completed: nobody has a copy twice
-    requeue(session=session, state="in_doubt", ids=doubtful)
+    assert len(doubtful) == expected["sending"]
+    assert len(deliver(due_message_ids(session=session), session=session, max_attempts=3).sent) == expected.get(
+        "queued", 0)
+    assert states(session) == counts(sent=len(ids) - len(doubtful), in_doubt=len(doubtful))
+    assert len(mailbox.messages) == 2 + expected.get("queued", 0)  # the killed send never completed
+    office_requeues_what_did_not_arrive(session, doubtful, mailbox)
     deliver(due_message_ids(session=session), session=session, max_attempts=3)
     recipients = [r for _, rcpt, _ in mailbox.messages for r in rcpt]
     assert sorted(recipients) == sorted(set(recipients)) and len(recipients) == len(ids)
@@ -185,11 +213,14 @@ def test_chat_robot_faults_are_retried_and_visible(session, tmp_path, httpserver
     assert len(httpserver.log) == 2
 
 
-def test_killed_after_the_server_accepted_before_recording_it(session, tmp_path, smtp_server, monkeypatch, data_dir):
+@pytest.mark.parametrize("window", WINDOWS)
+def test_killed_after_the_server_accepted_before_recording_it(session, tmp_path, smtp_server, monkeypatch, data_dir,
+                                                              window):
     """Fault: the SMTP server accepts the third message (250), then the sender is killed before it records
-    the fact (here: held on the ledger's write lock, then SIGKILL). The message did arrive; the outbox cannot
-    know it. It becomes `in_doubt` with the command that re-sends it, and no sweep sends it again on its own:
-    every recipient has exactly one copy."""
+    the fact (here: held on the ledger's write lock, then SIGKILL; in a window of five or more, all five have
+    gone out when it first needs the ledger). The messages did arrive; the outbox cannot know it. They become
+    `in_doubt` with the command that re-sends them, and no sweep sends them again on their own: every
+    recipient has exactly one copy."""
     mailbox, port = smtp_server
     original, ledger_lock = mailbox.handle_DATA, sqlite3.connect(data_dir / "reformflow.db", isolation_level=None,
                                                                  check_same_thread=False)
@@ -202,10 +233,12 @@ def test_killed_after_the_server_accepted_before_recording_it(session, tmp_path,
 
     mailbox.handle_DATA = accept_then_hold_the_ledger
     ids = build(session, tmp_path, port)
-    child = subprocess.Popen([sys.executable, "-c", CHILD],
+    child = subprocess.Popen([sys.executable, "-c", CHILD.replace("WINDOW", str(window))],
                              env={**os.environ, "REFORMFLOW_DATA_DIR": str(data_dir.parent)})
+    expected = after_a_kill(2, len(ids), window)
+    went_out = expected.get("sent", 0) + expected["sending"]  # it first needs the ledger after its window
     deadline = time.monotonic() + 60
-    while len(mailbox.messages) < 3 and time.monotonic() < deadline:
+    while len(mailbox.messages) < went_out and time.monotonic() < deadline:
         time.sleep(0.05)
     time.sleep(1)  # the 250 is read; the sender waits on the lock to record it
     os.kill(child.pid, signal.SIGKILL)
@@ -214,15 +247,18 @@ def test_killed_after_the_server_accepted_before_recording_it(session, tmp_path,
     ledger_lock.close()
     mailbox.handle_DATA = original
     session.expire_all()
-    accepted = session.exec(select(Message).where(Message.state == "sending")).one()
-    assert states(session) == {"sent": 2, "sending": 1, "queued": 2} and len(mailbox.messages) == 3
+    accepted = session.exec(select(Message).where(Message.state == "sending")).all()
+    assert states(session) == expected and len(mailbox.messages) == went_out
     monkeypatch.setattr(outbox, "STALE_CLAIM", timedelta(0))
-    assert settle_stale_claims(session=session) == [accepted.id]
-    for _ in range(2):  # later sweeps deliver the rest and leave the doubtful one to the office
+    assert settle_stale_claims(session=session) == [m.id for m in accepted]
+    for _ in range(2):  # later sweeps deliver the rest and leave the doubtful ones to the office
         deliver(due_message_ids(session=session), session=session, max_attempts=3)
         settle_stale_claims(session=session)
-    session.refresh(accepted)
-    assert states(session) == {"sent": 4, "in_doubt": 1}
-    assert f"reformflow outbox requeue {accepted.id}" in accepted.last_error
+    assert states(session) == counts(sent=len(ids) - len(accepted), in_doubt=len(accepted))
+    for message in accepted:
+        session.refresh(message)
+        assert f"reformflow outbox requeue {message.id}" in message.last_error
+    office_requeues_what_did_not_arrive(session, [m.id for m in accepted], mailbox)
+    deliver(due_message_ids(session=session), session=session, max_attempts=3)
     recipients = [r for _, rcpt, _ in mailbox.messages for r in rcpt]
     assert len(recipients) == len(ids) and sorted(recipients) == sorted(set(recipients))

@@ -3,10 +3,12 @@ one result per message, a refusal that spoils nothing for the next message, a dr
 
 import email
 from email.header import decode_header, make_header
+from email.utils import getaddresses
 
 import pytest
 from aiosmtpd.controller import Controller
 
+from reformflow.notifications.channels.email import WIRE, build, read_url
 from reformflow.notifications.message import OutgoingMessage
 from reformflow.notifications.send import Courier
 from tests.conftest import Mailbox, free_port
@@ -151,3 +153,15 @@ def test_a_server_that_is_down_fails_the_message_with_the_server_named():
     with Courier() as courier:
         delivery = courier(url(port, "a@example.gov.cn"), HTML)
     assert not delivery.ok and f"127.0.0.1:{port}" in delivery.error
+
+
+def test_a_long_header_is_folded_and_reads_back_whole():
+    """A header too long for one line (here six recipients) is folded to lines of at most 78 characters, as RFC
+    5322 asks, while the short ones are written as they are; either way the recipients read back whole."""
+    addresses = [f"department-{n}@example.gov.cn" for n in range(6)]
+    server, addressing = read_url(f"mailto://127.0.0.1:25/?from=office@example.gov.cn&to={','.join(addresses)}")
+    raw = build(HTML, addressing, server.host).as_bytes(policy=WIRE)
+    head = raw.split(b"\r\n\r\n", 1)[0].decode()
+    to = head[head.index("To: "):head.index("\r\nSubject: ")].split("\r\n")
+    assert len(to) > 1 and all(len(line) <= 78 for line in to) and "\r\nMIME-Version: 1.0\r\n" in head
+    assert [address for _, address in getaddresses([email.message_from_bytes(raw)["To"]])] == addresses
