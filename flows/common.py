@@ -66,11 +66,11 @@ def deliver_outbox(office: str, stage: str, now: datetime | None = None) -> Disp
     logger = get_run_logger()
     now = now or office_now()
     with db.transaction(office) as session:
-        doubtful = settle_stale_claims(session=session)
+        doubtful = settle_stale_claims(session=session, office=office)
         ids, waiting = deliverable_ids(now, office_hours(office), session=session)
     for message_id in doubtful:
         logger.warning("message %s was being sent when its sender stopped: marked in_doubt for the office "
-                       "(reformflow outbox list --state in_doubt)", message_id)
+                       "(reformflow --office %s outbox list --state in_doubt)", message_id, office)
     if waiting:
         logger.info("%s: outside office hours; %d messages wait until %s", stage, waiting,
                     office_hours(office).next_opening(now).isoformat(timespec="minutes"))

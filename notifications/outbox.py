@@ -125,7 +125,7 @@ def due_message_ids(*, session: Session, limit: int = 500, exclude_channels: tup
     return list(session.exec(query.order_by(Message.id).limit(limit)))
 
 
-def settle_stale_claims(*, session: Session) -> list[int]:
+def settle_stale_claims(*, session: Session, office: str) -> list[int]:
     """Messages left `sending` by a sender that died. Whether they went out is unknown: on an idempotent
     channel they are simply sent again; otherwise they become `in_doubt` and the office decides, so that
     nobody gets a message twice and none is lost silently. Returns the ids now in doubt."""
@@ -136,17 +136,18 @@ def settle_stale_claims(*, session: Session) -> list[int]:
         if message.channel in IDEMPOTENT_CHANNELS:
             message.state = MessageState.QUEUED
         else:
-            message.state, message.last_error = MessageState.IN_DOUBT, in_doubt_hint(message.id)
+            message.state, message.last_error = MessageState.IN_DOUBT, in_doubt_hint(message.id, office)
             doubtful.append(message.id)
         message.updated_at = utcnow()
         session.add(message)
     return doubtful
 
 
-def in_doubt_hint(message_id: int) -> str:
-    """What the office reads on a message whose sender stopped mid-send, with the command that re-sends it."""
-    return (f"发送过程中发送进程中断，这条消息可能已送达，也可能没有送达。请先与收件单位核实；确需重发的，运行 "
-            f"`reformflow outbox requeue {message_id}`。")
+def in_doubt_hint(message_id: int, office: str) -> str:
+    """What the office reads on a message whose sender stopped mid-send: check first, then resend from the
+    console's 消息 page, or (an administrator) with the command."""
+    return (f"发送过程中发送进程中断，这条消息可能已送达，也可能没有送达。请先与收件单位核实；确需重发的，在控制台"
+            f"“消息”页点这条消息的“重发”，或由管理员运行 `reformflow --office {office} outbox requeue {message_id}`。")
 
 
 _MESSAGES = Message.__table__  # the claim and the outcome are Core statements: no ORM objects on the hot path

@@ -35,11 +35,12 @@ def test_the_in_doubt_hint_is_a_command_that_requeues_the_message(session, tmp_p
 
     doubtful, _ = two_messages(session, tmp_path, ("sending", "sent"))
     monkeypatch.setattr(outbox, "STALE_CLAIM", outbox.timedelta(0))
-    settle_stale_claims(session=session)
+    settle_stale_claims(session=session, office="shenzhen")
     session.commit()
     hint = session.get(Message, doubtful).last_error
     command = hint[hint.index("`") + 1:hint.rindex("`")].split()
-    assert command[:3] == ["reformflow", "outbox", "requeue"]
+    assert command[:5] == ["reformflow", "--office", "shenzhen", "outbox", "requeue"]
+    assert "控制台“消息”页" in hint  # the office's own way, before the command
     result = runner.invoke(app, command[1:])  # exactly what the office is told to type
     assert result.exit_code == 0 and "1 messages queued again" in result.output
     with new_session() as fresh:

@@ -177,7 +177,7 @@ def test_sigkill_mid_dispatch_and_restart(session, tmp_path, smtp_server, monkey
     expected = after_a_kill(2, len(ids), window)
     assert states(session) == expected
     monkeypatch.setattr(outbox, "STALE_CLAIM", timedelta(0))
-    doubtful = settle_stale_claims(session=session)
+    doubtful = settle_stale_claims(session=session, office="shenzhen")
     assert len(doubtful) == expected["sending"]
     assert len(deliver(due_message_ids(session=session), session=session, max_attempts=3).sent) == expected.get(
         "queued", 0)
@@ -250,14 +250,14 @@ def test_killed_after_the_server_accepted_before_recording_it(session, tmp_path,
     accepted = session.exec(select(Message).where(Message.state == "sending")).all()
     assert states(session) == expected and len(mailbox.messages) == went_out
     monkeypatch.setattr(outbox, "STALE_CLAIM", timedelta(0))
-    assert settle_stale_claims(session=session) == [m.id for m in accepted]
+    assert settle_stale_claims(session=session, office="shenzhen") == [m.id for m in accepted]
     for _ in range(2):  # later sweeps deliver the rest and leave the doubtful ones to the office
         deliver(due_message_ids(session=session), session=session, max_attempts=3)
-        settle_stale_claims(session=session)
+        settle_stale_claims(session=session, office="shenzhen")
     assert states(session) == counts(sent=len(ids) - len(accepted), in_doubt=len(accepted))
     for message in accepted:
         session.refresh(message)
-        assert f"reformflow outbox requeue {message.id}" in message.last_error
+        assert f"reformflow --office shenzhen outbox requeue {message.id}" in message.last_error
     office_requeues_what_did_not_arrive(session, [m.id for m in accepted], mailbox)
     deliver(due_message_ids(session=session), session=session, max_attempts=3)
     recipients = [r for _, rcpt, _ in mailbox.messages for r in rcpt]

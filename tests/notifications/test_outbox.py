@@ -110,10 +110,11 @@ def test_a_crash_mid_batch_loses_nothing(session, units, smtp_server, monkeypatc
     assert len(send_all(session).sent) == 3  # the rest
     in_flight = session.exec(select(Message).where(Message.state == "sending")).one()
     monkeypatch.setattr(outbox, "STALE_CLAIM", timedelta(seconds=0))
-    assert settle_stale_claims(session=session) == [in_flight.id]  # not re-sent blindly: in doubt
+    assert settle_stale_claims(session=session, office="shenzhen") == [in_flight.id]  # not re-sent blindly: in doubt
     assert send_all(session).sent == [] and len(mailbox.messages) == 5
     session.refresh(in_flight)
-    assert in_flight.state == "in_doubt" and f"reformflow outbox requeue {in_flight.id}" in in_flight.last_error
+    assert in_flight.state == "in_doubt"
+    assert f"reformflow --office shenzhen outbox requeue {in_flight.id}" in in_flight.last_error
     assert requeue(session=session, ids=[in_flight.id]) == 1  # the office checked: the hint's command sends it
     assert send_all(session).sent == [in_flight.id]
     assert len(mailbox.messages) == len(units)
