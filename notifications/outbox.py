@@ -15,8 +15,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from reformflow.core.calendar import OfficeHours
-from reformflow.models import Channel, Contact, Message, MessageState, Unit, take_lock, utcnow
+from reformflow.models import Channel, Contact, Message, MessageState, Unit, utcnow
 from reformflow.notifications.message import OutgoingMessage
+from reformflow.notifications.robot_limits import robot_free_at
 
 if TYPE_CHECKING:  # the senders bring Apprise and HTTP clients: imported where messages are sent
     from reformflow.notifications.send import Delivery, Sender
@@ -75,30 +76,6 @@ class DispatchReport:
         self.failed += other.failed
         self.dead += other.dead
         self.deferred += other.deferred
-
-
-# Group robots accept so many messages a minute (WeCom and DingTalk 20, Feishu 100); beyond that they refuse
-# or, worse, answer 200 and drop. Messages over the limit wait for the window to pass.
-RATE_LIMITS = {"wecom": 20, "dingtalk": 20, "feishu": 100}
-RATE_WINDOW = timedelta(seconds=60)
-
-
-def _rate_limited_until(message: _Claimed, *, session: Session) -> datetime | None:
-    """When the robot may take this (claimed) message, or None for now. The check and the claim are one
-    reservation: the robot's lock serialises concurrent batches, and messages claimed by another batch and
-    still on the wire count as sent, so two batches never both take the robot's last slot."""
-    limit = RATE_LIMITS.get(message.channel)
-    if limit is None:
-        return None
-    take_lock(f"robot:{message.unit_id}:{message.channel}", session=session)
-    since = utcnow() - RATE_WINDOW
-    same_robot = (Message.unit_id == message.unit_id, Message.channel == message.channel, Message.id != message.id)
-    sent = list(session.exec(select(Message.sent_at).where(
-        *same_robot, Message.state == MessageState.SENT, Message.sent_at > since)))
-    in_flight = list(session.exec(select(Message.id).where(
-        *same_robot, Message.state == MessageState.SENDING, Message.updated_at > utcnow() - STALE_CLAIM)))
-    taken = sorted(sent + [utcnow()] * len(in_flight))  # on the wire: as if sent now, to be safe
-    return taken[-limit] + RATE_WINDOW if len(taken) >= limit else None
 
 
 # Channels where sending the same message twice does no harm: the local outbox writes the same file again.
@@ -257,7 +234,8 @@ def _claim_and_check(message_id: int, report: DispatchReport, *, session: Sessio
     claimed = _claim(message_id, session=session)
     if claimed is None:
         return None
-    wait_until = _rate_limited_until(claimed, session=session)
+    wait_until = robot_free_at(claimed.unit_id, claimed.channel, claimed.id, session=session,
+                               on_the_wire_since=utcnow() - STALE_CLAIM)
     if wait_until is not None:
         session.connection().execute(update(_MESSAGES).where(_MESSAGES.c.id == message_id).values(
             state=MessageState.QUEUED, next_attempt_at=wait_until, updated_at=utcnow()))

@@ -82,7 +82,7 @@ BREAKS = [
         ('            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})',
          "            pass"),
         ("        if _revision(connection) != head:  # another", "        if True:  # another"))),
-    Break("rate limit checked, not reserved", "notifications/outbox.py", (
+    Break("rate limit checked, not reserved", "notifications/robot_limits.py", (
         ("    taken = sorted(sent + [utcnow()] * len(in_flight))", "    taken = sorted(sent)"),)),
     Break("requeue by id only in --state (the wrong hint)", "notifications/outbox.py", (
         ("Message.id.in_(ids), Message.state.in_(REQUEUEABLE)", "Message.id.in_(ids), Message.state == state"),)),
