@@ -26,6 +26,18 @@ def escape_markdown(value: object) -> str:
     return str(value).translate(_MARKDOWN_SPECIAL)
 
 
+def workdays_left(n: int) -> str:
+    """A task's standing in working days, as every message says it. A filter rather than a template macro: a
+    province's reminder sweep prints it on 43,000 rows, and a macro call costs ten times a function's."""
+    if n < 0:
+        return f"已逾期{-n}个工作日"
+    return "今日到期" if n == 0 else f"剩余{n}个工作日"
+
+
+def role_label(role: str) -> str:
+    return "牵头" if role == "lead" else "配合"
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(
@@ -40,6 +52,8 @@ def environment() -> Environment:
     env.filters["chat"] = chat_text
     env.filters["short"] = shorten
     env.filters["units_with"] = units_with
+    env.filters["days"] = workdays_left
+    env.filters["role"] = role_label
     env.filters["status"] = lambda key: STATUS_LABELS.get(key, key)
     env.filters["review"] = lambda key: REVIEW_LABELS.get(key, key)
     env.filters["stage"] = lambda key: STAGE_LABELS.get(key, key)

@@ -12,13 +12,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import groupby
+from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, Text, and_, cast, func, or_, select
 from sqlmodel import Session
 
 from reformflow.core.calendar import WorkingCalendar
 from reformflow.models import Assignment, Document, ReminderLog, Task, Unit, utcnow
-from reformflow.models.bulk import insert_rows
+from reformflow.models.bulk import insert_tuples
 from reformflow.supervision.lifecycle import OPEN_STAGES
 from reformflow.supervision.status import in_force
 
@@ -40,8 +42,10 @@ class ReminderPolicy:
         return f"before-{reached[0]}" if reached else None
 
 
-@dataclass(frozen=True)
-class TaskLine:
+class TaskLine(NamedTuple):
+    """One (task, unit, date) line of a digest. A named tuple: a sweep builds 43,000 and asks each whether it
+    is 新 (`in Digest.first`), and a tuple is built and hashed in C, where a frozen dataclass is not."""
+
     task_id: int
     source: str
     document: str
@@ -69,6 +73,13 @@ class Digest:
     def key(self, as_of: date) -> str:
         return f"reminder:{self.unit.slug}:{as_of.isoformat()}:{self.channel}"
 
+    def by_document(self) -> list[tuple[str, list[TaskLine]]]:
+        """The lines grouped by document, as Jinja2's `groupby("document")` did (sorted ignoring case, stable),
+        at a tenth of its cost: the filter reads each attribute through the template environment."""
+        ordered = sorted(self.tasks, key=lambda line: line.document.lower())
+        return [(lines[0].document, lines) for lines in
+                (list(group) for _, group in groupby(ordered, key=lambda line: line.document.lower()))]
+
 
 def horizon(as_of: date, policy: ReminderPolicy) -> date:
     """The last day whose deadline has reached the furthest rung today (15 working days ahead by default)."""
@@ -94,18 +105,22 @@ def due_lines(as_of: date, policy: ReminderPolicy, session: Session) -> list[tup
              .join(Document, Document.id == Task.document_id)
              .where(_open_tasks(as_of, policy)).order_by(Unit.name, Task.deadline, Task.id))
     session.flush()  # rows read below go past the session: what it holds unwritten must be in the database
-    lines = []
-    for task_id, source, title, code, task_title, deadline, extended, milestones, role, unit_id, unit_name in (
-            session.connection().execute(query)):
-        for due, milestone in _dates(extended or deadline, milestones):
-            left = policy.calendar.workdays_until(as_of, due)  # cached per deadline by the calendar
-            rung = policy.rung(left)
-            if rung is None or (milestone and left < 0):
-                continue  # a passed milestone is not chased on its own: the final deadline is
-            lines.append((unit_id, TaskLine(task_id, source, title, code, task_title, due, left, role,
-                                            f"{rung}@{due}" if milestone else rung, unit_id, unit_name, milestone)))
-    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_({unit_id for unit_id, _ in lines})))}
-    return [(units[unit_id], line) for unit_id, line in lines]
+    # Few objects per row, and none kept but the line: a sweep reads 43,000 rows, and every container that
+    # outlives a young collection brings the next full one (a walk of the whole heap) nearer.
+    lines, standing = [], {}  # standing: due date → (working days left, rung); a sweep meets few distinct dates
+    for rows in session.connection().execute(query).partitions(2000):
+        for task_id, source, title, code, task_title, deadline, extended, milestones, role, unit_id, unit_name in rows:
+            for due, milestone in _dates(extended or deadline, milestones):
+                if due not in standing:
+                    left = policy.calendar.workdays_until(as_of, due)
+                    standing[due] = left, policy.rung(left)
+                left, rung = standing[due]
+                if rung is None or (milestone and left < 0):
+                    continue  # a passed milestone is not chased on its own: the final deadline is
+                lines.append(TaskLine(task_id, source, title, code, task_title, due, left, role,
+                                      f"{rung}@{due}" if milestone else rung, unit_id, unit_name, milestone))
+    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_({line.unit_id for line in lines})))}
+    return [(units[line.unit_id], line) for line in lines]
 
 
 def _dates(due: date, milestones: str) -> list[tuple[date, str]]:
@@ -136,11 +151,12 @@ def plan_reminders(as_of: date, *, session: Session, policy: ReminderPolicy, cha
         per_unit.setdefault(unit.id, (unit, []))[1].append(line)
     digests = []
     for unit, lines in per_unit.values():
-        new = [line for line in lines if (line.task_id, unit.id, line.rung) not in told]
+        unit_id = unit.id  # read once: an ORM attribute costs a descriptor call per line
+        new = [line for line in lines if (line.task_id, unit_id, line.rung) not in told]
         if not new:
             continue
         most_urgent = min(new, key=lambda line: line.days_left)
-        first = frozenset(line for line in lines if (line.task_id, unit.id) not in reminded)
+        first = frozenset(line for line in lines if (line.task_id, unit_id) not in reminded)
         for channel in channels.get(unit.id, []):
             digests.append(Digest(unit, channel, most_urgent.rung, lines, new, first))
     return digests
@@ -152,13 +168,13 @@ def record_told(digests: list[Digest], as_of: date, *, session: Session) -> None
     first."""
     rows, done, now = [], set(), utcnow()
     for digest in digests:
-        if digest.unit.id in done:
+        unit_id = digest.unit.id
+        if unit_id in done:
             continue
-        done.add(digest.unit.id)
+        done.add(unit_id)
         key = digest.key(as_of)
-        rows += [{"task_id": line.task_id, "unit_id": digest.unit.id, "rung": line.rung, "message_key": key,
-                  "created_at": now} for line in digest.new]
-    insert_rows(session, ReminderLog.__table__, rows)
+        rows += [(line.task_id, unit_id, line.rung, key, now) for line in digest.new]
+    insert_tuples(session, ReminderLog.__table__, ["task_id", "unit_id", "rung", "message_key", "created_at"], rows)
 
 
 def overdue_for_escalation(as_of: date, *, session: Session, policy: ReminderPolicy,

@@ -12,6 +12,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from reformflow.core.collector import collector_paused
 from reformflow.models import ReminderLog, Unit, take_lock, utcnow
 from reformflow.models.bulk import insert_rows
 from reformflow.notifications.batch import Planned, enqueue_many
@@ -41,6 +42,13 @@ def queue_reminders(as_of: date, *, session: Session, policy: ReminderPolicy, li
     """Plan today's digests and escalations and put them in the outbox, all in one transaction. A second sweep
     running at the same time waits for this one, then finds nothing new to queue."""
     take_lock("reminder-sweep", session=session)
+    # ~130,000 acyclic tuples live while a province's sweep runs; counting them, the collector walked the whole
+    # heap once or twice meanwhile (0.2-0.25 s of a 1 s sweep)
+    with collector_paused():
+        return _queue(as_of, session=session, policy=policy, links=links)
+
+
+def _queue(as_of: date, *, session: Session, policy: ReminderPolicy, links: ReportLinks) -> SweepPlan:
     channels = unit_channels(session=session)
     lines = due_lines(as_of, policy, session)
     plan = SweepPlan(as_of, policy.calendar.is_workday(as_of),

@@ -20,10 +20,10 @@ def two_documents(context: dict) -> dict:
     """The same message with its second half from another document."""
     if "digest" in context:
         tasks = context["digest"].tasks
-        half = [replace(t, document=OTHER_PLAN) for t in tasks[len(tasks) // 2:]]
+        half = [t._replace(document=OTHER_PLAN) for t in tasks[len(tasks) // 2:]]
         return dict(context, digest=replace(context["digest"], tasks=tasks[:len(tasks) // 2] + half))
     lines = context["lines"]
-    return dict(context, lines=lines[:20] + [replace(t, document=OTHER_PLAN) for t in lines[20:]])
+    return dict(context, lines=lines[:20] + [t._replace(document=OTHER_PLAN) for t in lines[20:]])
 
 
 @pytest.mark.parametrize(("template", "context"), [("reminder", reminder(8)), ("escalation", office_escalation())])
