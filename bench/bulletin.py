@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import func, insert, select
 
 from bench.common import TIMED_HEADER, Timing, province_arguments, stopwatch, timed_row
-from bench.remind import build_ledger, reset_database
+from bench.remind import analyze, build_ledger, reset_database
 from reformflow.core import db
 from reformflow.core.calendar import WorkingCalendar
 from reformflow.core.settings import settings
@@ -53,6 +53,7 @@ def measure(tasks: int, units: int, repeat: int, database_url: str | None) -> tu
             reset_database(database_url)
         build_ledger(tasks, units, port=25)
         reports = add_reports()
+        analyze()
         calendar = WorkingCalendar()
         for run in range(repeat):
             with db.transaction(settings.office) as session:

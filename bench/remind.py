@@ -72,6 +72,15 @@ def build_ledger(tasks: int, units: int, port: int) -> None:
         connection.execute(insert(Assignment.__table__), [
             {"task_id": t, "unit_id": ids[(k + r) % len(ids)], "role": "lead" if r == 0 else "co", "mention": ""}
             for k, t in enumerate(task_ids) for r in range(3)])
+    analyze()
+
+
+def analyze() -> None:
+    """Table statistics after a bulk load, as autovacuum gathers them on a running server (this machine's has
+    autovacuum off): without them PostgreSQL plans the sweep's join as nested loops over a 'tiny' table."""
+    with db.transaction(settings.office) as session:
+        if session.connection().dialect.name == "postgresql":
+            session.connection().exec_driver_sql("ANALYZE")
 
 
 def smtplib_loop(messages: list[Message], port: int) -> float:
