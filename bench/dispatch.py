@@ -4,11 +4,11 @@
 
 500 reminder digests (the real template, 8 tasks each) for 500 units, each unit its own address on one local
 aiosmtpd server. Measured: the outbox as the flows run it (claim, send, record: batches of 50, claimed in
-windows of `outbox.WINDOW` messages a commit, one pooled SMTP connection per batch) on 1 and 4 threads; the same
-with one message claimed per commit (window 1); the same outbox sending through Apprise one connection per
-message (the way before); and the baseline, a plain smtplib loop over one connection building the same
-messages with `email`, with no outbox, no retries, no per-message record. Wall clock and the CPU time of this
-process (the SMTP server runs in it too, in both the outbox and the baseline).
+windows of `settings.dispatch_window` messages a commit, one pooled SMTP connection per batch) on 1 and 4
+threads; the same with one message claimed per commit (window 1); the same outbox sending through Apprise
+one connection per message (the way before); and the baseline, a plain smtplib loop over one connection
+building the same messages with `email`, with no outbox, no retries, no per-message record. Wall clock and
+the CPU time of this process (the SMTP server runs in it too, in both the outbox and the baseline).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from reformflow.core.settings import settings
 from reformflow.flows.office import sender
 from reformflow.models import Contact, Message, Unit
 from reformflow.notifications.message import OutgoingMessage
-from reformflow.notifications.outbox import WINDOW, dispatch, due_message_ids
+from reformflow.notifications.outbox import dispatch, due_message_ids
 from reformflow.notifications.render import render_message
 from reformflow.notifications.send import Delivery
 
@@ -58,7 +58,8 @@ def digest(unit: str) -> OutgoingMessage:
                              milestone=None, role="lead" if n % 3 == 0 else "co", deadline=AS_OF + timedelta(days=n),
                              days_left=n - 2) for n in range(8)]
     return render_message("reminder.html.j2", digest=SimpleNamespace(unit=SimpleNamespace(name=unit), tasks=tasks,
-                                                                     first=tasks[:2]),
+                                                                     first=tasks[:2],
+                                                                     by_document=lambda: [(tasks[0].document, tasks)]),
                           as_of=AS_OF, office_name="改革办", link=f"https://reform.example.gov.cn/r/{unit}")
 
 
@@ -87,7 +88,7 @@ def apprise_per_message(url: str, message: OutgoingMessage) -> Delivery:
                                          body_format=apprise.NotifyFormat.HTML)))
 
 
-def through_outbox(ids: list[int], workers: int, make_sender: Callable[[], Callable], window: int = WINDOW
+def through_outbox(ids: list[int], workers: int, make_sender: Callable[[], Callable], window: int | None = None
                    ) -> tuple[float, float]:
     def batch(chunk: list[int]) -> int:
         with make_sender() as send:

@@ -1,6 +1,6 @@
 """CLI start-up: `reformflow --help` and the read-only commands, before the rewrite and now, on the demo ledger.
 
-    python -m bench.startup [--before ba61fb6] [--repeat 3]
+    python -m bench.startup [--before e86f608] [--repeat 3]
 
 Each command runs as a user starts it, in a process of its own; the table gives its wall-clock time (median)
 and which of the heavy packages it imported (Prefect, Alembic, Apprise) — none is needed to read the ledger.
@@ -36,11 +36,16 @@ runpy.run_module(module, run_name="__main__", alter_sys=True)
 """
 
 
-def build_demo(data_dir: Path) -> None:
-    environment = {**os.environ, "REFORMFLOW_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
-    script = ("from tests.factories import demo_ledger, new_session\n"
+def build_demo(data_dir: Path, site: Path | None) -> None:
+    """The demo ledger, built by the code that will read it: a ledger migrated by newer code is refused by
+    older code (an unknown migration)."""
+    environment = {**os.environ, "REFORMFLOW_DATA_DIR": str(data_dir),
+                   "PYTHONPATH": os.pathsep.join([*([str(site)] if site else []), str(ROOT)])}
+    drop_editable = BOOTSTRAP.split("import reformflow.supervision")[0] if site else ""
+    script = (drop_editable + "from tests.factories import demo_ledger, new_session\n"
               "with new_session() as s:\n    demo_ledger(s)\n    s.commit()\n")
-    subprocess.run([sys.executable, "-c", script], check=True, env=environment, cwd=ROOT, capture_output=True)
+    subprocess.run([sys.executable, "-c", script], check=True, env=environment, cwd=site.parent if site else ROOT,
+                   capture_output=True)
 
 
 def start(command: list[str], data_dir: Path, site: Path | None) -> tuple[float, str]:
@@ -65,14 +70,16 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        site, data_dir = install_before(args.before, Path(folder)), Path(folder) / "var"
-        build_demo(data_dir)
+        site = install_before(args.before, Path(folder))
+        data_dirs = {site: Path(folder) / "var-before", None: Path(folder) / "var"}
+        for where, data_dir in data_dirs.items():
+            build_demo(data_dir, where)
         print(f"Start-up on the demo ledger, median of {args.repeat} (before: {args.before}; now: this checkout)\n")
         print("| command | before | imported | now | imported |\n|---|---|---|---|---|")
         for command in COMMANDS:
             cells = []
             for where in (site, None):
-                runs = [start(command, data_dir, where) for _ in range(args.repeat)]
+                runs = [start(command, data_dirs[where], where) for _ in range(args.repeat)]
                 cells += [f"{statistics.median(r[0] for r in runs):.2f} s", runs[0][1]]
             print(f"| `reformflow {' '.join(command)}` | {' | '.join(cells)} |", flush=True)
 

@@ -22,8 +22,8 @@ BATCH_SIZE = 50
 
 @task(name="deliver-batch", cache_policy=NO_CACHE)
 def deliver_batch(office: str, message_ids: list[int]) -> DispatchReport:
-    """Send one batch of the office's outbox, claimed in windows (`outbox.WINDOW`): a process killed outright
-    leaves at most one window in doubt, never sent twice blindly, never lost."""
+    """Send one batch of the office's outbox, claimed in windows (`settings.dispatch_window`): a process killed
+    outright leaves at most one window in doubt, never sent twice blindly, never lost."""
     with sender(office) as courier:  # one SMTP connection per mail server for the whole batch
         report = dispatch(message_ids, transaction=partial(db.transaction, office),
                           max_attempts=settings.max_send_attempts, sender=courier)

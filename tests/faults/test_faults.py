@@ -122,7 +122,7 @@ CHILD = textwrap.dedent("""
         dispatch(ids, transaction=partial(db.transaction, "shenzhen"), max_attempts=3, sender=courier,
                  window=WINDOW)
 """)
-WINDOWS = [1, outbox.WINDOW]  # one message claimed per commit, and the flows' window
+WINDOWS = [1, settings.dispatch_window]  # one message claimed per commit, and the installation's default
 
 
 def after_a_kill(on_the_wire: int, total: int, window: int) -> dict[str, int]:
