@@ -88,8 +88,8 @@ def apprise_per_message(url: str, message: OutgoingMessage) -> Delivery:
                                          body_format=apprise.NotifyFormat.HTML)))
 
 
-def through_outbox(ids: list[int], workers: int, make_sender: Callable[[], Callable], window: int | None = None
-                   ) -> tuple[float, float]:
+def through_outbox(ids: list[int], workers: int, make_sender: Callable[[], Callable],
+                   window: int = settings.dispatch_window) -> tuple[float, float]:
     def batch(chunk: list[int]) -> int:
         with make_sender() as send:
             return len(dispatch(chunk, transaction=partial(db.transaction, settings.office), max_attempts=3,

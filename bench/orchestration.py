@@ -73,7 +73,7 @@ def without_prefect(ids: list[int]) -> int:
     """The baseline: the same dispatch, in one loop, no flow, no task runs, no events."""
     with sender(settings.office) as courier:
         return len(dispatch(ids, transaction=partial(db.transaction, settings.office), max_attempts=3,
-                            sender=courier).sent)
+                            sender=courier, window=settings.dispatch_window).sent)
 
 
 def timed(run, messages: int) -> float:

@@ -147,7 +147,7 @@ def parallel_dispatch(ids: list[int], workers: int) -> int:
     def run(batch: list[int]) -> int:
         with sender(settings.office) as courier:
             return len(dispatch(batch, transaction=partial(db.transaction, settings.office), max_attempts=3,
-                                sender=courier).sent)
+                                sender=courier, window=settings.dispatch_window).sent)
 
     with ThreadPoolExecutor(workers) as pool:
         return sum(pool.map(run, batches))

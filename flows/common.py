@@ -26,7 +26,7 @@ def deliver_batch(office: str, message_ids: list[int]) -> DispatchReport:
     outright leaves at most one window in doubt, never sent twice blindly, never lost."""
     with sender(office) as courier:  # one SMTP connection per mail server for the whole batch
         report = dispatch(message_ids, transaction=partial(db.transaction, office),
-                          max_attempts=settings.max_send_attempts, sender=courier)
+                          max_attempts=settings.max_send_attempts, sender=courier, window=settings.dispatch_window)
     with db.transaction(office) as session:
         _announce(report.sent, session=session)
     return report

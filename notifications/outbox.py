@@ -15,7 +15,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from reformflow.core.calendar import OfficeHours
-from reformflow.core.settings import settings
 from reformflow.models import Channel, Contact, Message, MessageState, Unit, utcnow
 from reformflow.notifications.message import OutgoingMessage
 from reformflow.notifications.robot_limits import robot_free_at
@@ -172,15 +171,15 @@ def _contact_urls(message_ids: list[int], *, session: Session) -> dict[tuple[int
 UnitOfWork = Callable[[], AbstractContextManager[Session]]
 
 def dispatch(message_ids: list[int], *, transaction: UnitOfWork, max_attempts: int, sender: Sender,
-             window: int | None = None) -> DispatchReport:
+             window: int = 1) -> DispatchReport:
     """Send the given messages. They are claimed, and their outcomes recorded, in transactions opened with
     `transaction`, none of them open while a message is on the wire, so a slow mail server holds no lock. The
     messages go in windows of `window`: one commit (one fsync) claims a window together with the outcomes of
     the one before, so each claim is on disk before its message goes out. A process killed outright leaves at
     most one window `sending` (settled as in doubt: never sent again blindly, never lost); a process being
     stopped records what it sent and releases what it did not. The contact URLs are read once for the batch.
-    The window is the installation's (`settings.dispatch_window`) unless given."""
-    report, window = DispatchReport(), window or settings.dispatch_window
+    The flows pass the installation's window (`REFORMFLOW_DISPATCH_WINDOW`); by default, the strictest."""
+    report = DispatchReport()
     with transaction() as session:
         contacts = _contact_urls(message_ids, session=session)
     outcomes: list[tuple[_Claimed, Delivery]] = []

@@ -117,10 +117,12 @@ def deliver(message_ids: list[int], *, session: Session, max_attempts: int = 3, 
     session.commit()
     transaction = partial(db.transaction, settings.office)
     if sender is not None:
-        report = dispatch(message_ids, transaction=transaction, max_attempts=max_attempts, sender=sender)
+        report = dispatch(message_ids, transaction=transaction, max_attempts=max_attempts, sender=sender,
+                          window=settings.dispatch_window)
     else:
         with office_sender(settings.office) as courier:
-            report = dispatch(message_ids, transaction=transaction, max_attempts=max_attempts, sender=courier)
+            report = dispatch(message_ids, transaction=transaction, max_attempts=max_attempts, sender=courier,
+                              window=settings.dispatch_window)
     session.expire_all()
     return report
 
