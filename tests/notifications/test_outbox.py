@@ -120,15 +120,20 @@ def test_a_crash_mid_batch_loses_nothing(session, units, smtp_server, monkeypatc
     assert len(mailbox.messages) == len(units)
 
 
-def test_a_robots_rate_limit_holds_messages_back_without_losing_them(session, tmp_path, httpserver):
-    httpserver.expect_request("/cgi-bin/webhook/send").respond_with_json({"errcode": 0, "errmsg": "ok"})
+def queue_for_police_robot(count: int, *, session, tmp_path, httpserver) -> None:
+    """市公安局 reached by a WeCom robot served by `httpserver`, with `count` reminders queued and committed."""
     url = f"wecombot://KEY?base={httpserver.url_for('/').rstrip('/')}"
     directory = load_directory(directory_file(tmp_path / "robots.yaml", {"市公安局": [("wecom", url)]}))
     unit = sync_units(directory, session=session)["市公安局"]
-    for n in range(25):
+    for n in range(count):
         enqueue(f"reminder:police:{n}:wecom", unit, "reminder", "wecom", OutgoingMessage(f"提醒{n}", "正文"),
                 session=session)
     session.commit()
+
+
+def test_a_robots_rate_limit_holds_messages_back_without_losing_them(session, tmp_path, httpserver):
+    httpserver.expect_request("/cgi-bin/webhook/send").respond_with_json({"errcode": 0, "errmsg": "ok"})
+    queue_for_police_robot(25, session=session, tmp_path=tmp_path, httpserver=httpserver)
     report = send_all(session)
     assert (len(report.sent), len(report.deferred)) == (20, 5)
     assert len(httpserver.log) == 20
@@ -173,13 +178,7 @@ def test_batches_side_by_side_never_exceed_a_robots_rate_limit(session, tmp_path
         return Response('{"errcode": 0, "errmsg": "ok"}', content_type="application/json")
 
     httpserver.expect_request("/cgi-bin/webhook/send").respond_with_handler(slow_ok)
-    url = f"wecombot://KEY?base={httpserver.url_for('/').rstrip('/')}"
-    directory = load_directory(directory_file(tmp_path / "robots.yaml", {"市公安局": [("wecom", url)]}))
-    unit = sync_units(directory, session=session)["市公安局"]
-    for n in range(30):
-        enqueue(f"reminder:police:{n}:wecom", unit, "reminder", "wecom", OutgoingMessage(f"提醒{n}", "正文"),
-                session=session)
-    session.commit()
+    queue_for_police_robot(30, session=session, tmp_path=tmp_path, httpserver=httpserver)
     ids = due_message_ids(session=session)
     reports = []
 
